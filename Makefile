@@ -1,0 +1,28 @@
+# Two commands for a newcomer: `make run` and `make test`. Both create or reuse .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast bench manifest lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## Socket Mode with Slack tokens; the local sandbox workspace without
+	$(BIN)/tpmbot run
+
+test: $(STAMP)  ## whole suite on SQLite, and on PostgreSQL too when TPMBOT_TEST_POSTGRES_URL is set
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(STAMP)  ## ack latency of /tpm help vs a bare Bolt app, over real HTTP
+	$(BIN)/python -m bench.ack_latency
+
+manifest: $(STAMP)  ## regenerate manifest.json from the code
+	$(BIN)/tpmbot manifest > manifest.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

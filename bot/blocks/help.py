@@ -1,0 +1,56 @@
+"""`/tpm help` and per-command help, from the same registry that routes subcommands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+
+from bot.blocks.text import clip
+
+SECTION_TEXT_MAX = 3000
+
+
+@dataclass(frozen=True)
+class HelpLine:
+    usage: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class HelpSection:
+    command: str
+    summary: str
+    lines: tuple[HelpLine, ...]
+
+
+INTRO = (
+    "*tpmbot* does the routine half of a TPM's job: it collects stand-ups, keeps the program's "
+    "blockers and risks, escalates what ages, and posts digests, status reports and agendas."
+)
+
+
+def _section_text(section: HelpSection) -> str:
+    rows = [f"*{section.command}* — {section.summary}"]
+    rows += [f"• `{line.usage}` — {line.summary}" for line in section.lines]
+    return clip("\n".join(rows), SECTION_TEXT_MAX)
+
+
+def build_help(sections: list[HelpSection]) -> list[dict]:
+    blocks = [HeaderBlock(text="tpmbot help"), SectionBlock(text=MarkdownTextObject(text=INTRO)), DividerBlock()]
+    blocks += [SectionBlock(text=MarkdownTextObject(text=_section_text(s))) for s in sections]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(
+        text="Commands act on the program of the channel you type them in. Any command with no text opens a form.")]))
+    return [b.to_dict() for b in blocks]
+
+
+def help_fallback_text(sections: list[HelpSection]) -> str:
+    return "tpmbot help: " + ", ".join(s.command for s in sections)
+
+
+def build_command_help(section: HelpSection, problem: str | None = None) -> list[dict]:
+    blocks = []
+    if problem:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(f":warning: {problem}", SECTION_TEXT_MAX))))
+    blocks.append(SectionBlock(text=MarkdownTextObject(text=_section_text(section))))
+    return [b.to_dict() for b in blocks]

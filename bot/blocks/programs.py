@@ -1,0 +1,106 @@
+"""Program settings message, the zero-set-up notice, and the `/tpm setup` modal."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock, ButtonElement, CheckboxesElement, ContextBlock, ConversationSelectElement, InputBlock,
+    MarkdownTextObject, Option, PlainTextInputElement, SectionBlock, UserMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.text import channel, clip, escape, user
+from bot.ids import Action, Block, Callback
+from bot.services.programs import WEEKDAYS, SetupForm, describe_working_days
+from storage.models import Program
+
+
+def build_settings(program: Program) -> list[dict]:
+    leads = ", ".join(user(u) for u in program.leads) or "none"
+    fields = [
+        MarkdownTextObject(text=f"*Program*\n{clip(escape(program.name), 200)}"),
+        MarkdownTextObject(text=f"*Home channel*\n{channel(program.channel_id)}"),
+        MarkdownTextObject(text=f"*Leads*\n{clip(leads, 1900)}"),
+        MarkdownTextObject(text=f"*Escalations go to*\n{channel(program.escalation_channel_id)}"),
+        MarkdownTextObject(text=f"*Timezone*\n{program.timezone}"),
+        MarkdownTextObject(text=f"*Working days*\n{describe_working_days(program.working_days)}"),
+        MarkdownTextObject(text=f"*Holiday region*\n{program.holiday_region or 'none'}"),
+    ]
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=f"*Settings of {clip(escape(program.name), 200)}*"), fields=fields),
+        ActionsBlock(elements=[ButtonElement(text="Change settings", action_id=Action.HELP_OPEN_SETUP.value,
+                                             value=str(program.id))]),
+    ]
+    return [b.to_dict() for b in blocks]
+
+
+def settings_text(program: Program) -> str:
+    return f"Settings of {program.name}"
+
+
+def build_bound_notice(program: Program) -> str:
+    return (
+        f":sparkles: This channel is now the home of program *{escape(program.name)}*: "
+        f"{user(program.created_by)} leads it, timezone {program.timezone}, "
+        f"{describe_working_days(program.working_days)}, escalations here. "
+        "Change any of that with `/tpm setup`."
+    )
+
+
+def build_setup_modal(program: Program, form: SetupForm, private_metadata: str) -> dict:
+    day_options = [Option(text=WEEKDAYS[d], value=str(d)) for d in range(7)]
+    chosen_days = [o for o in day_options if int(o.value) in form.working_days]
+    blocks = [
+        InputBlock(
+            block_id=Block.SETUP_NAME.value, label="Program name",
+            element=PlainTextInputElement(action_id=Action.SETUP_NAME.value, initial_value=form.name[:80],
+                                          max_length=80),
+        ),
+        InputBlock(
+            block_id=Block.SETUP_LEADS.value, label="Leads",
+            element=UserMultiSelectElement(action_id=Action.SETUP_LEADS.value, initial_users=form.leads[:100] or None,
+                                           placeholder="Who leads this program?"),
+        ),
+        InputBlock(
+            block_id=Block.SETUP_ESCALATION.value, label="Escalation channel",
+            element=ConversationSelectElement(action_id=Action.SETUP_ESCALATION.value,
+                                              initial_conversation=form.escalation_channel_id or None,
+                                              placeholder="Where escalations are posted"),
+        ),
+        InputBlock(
+            block_id=Block.SETUP_TIMEZONE.value, label="Timezone",
+            element=PlainTextInputElement(action_id=Action.SETUP_TIMEZONE.value, initial_value=form.timezone,
+                                          placeholder="e.g. Europe/Berlin"),
+            hint="An IANA name: the program's digests and reports use this zone's day.",
+        ),
+        InputBlock(
+            block_id=Block.SETUP_DAYS.value, label="Working days",
+            element=CheckboxesElement(action_id=Action.SETUP_DAYS.value, options=day_options,
+                                      initial_options=chosen_days or None),
+        ),
+        InputBlock(
+            block_id=Block.SETUP_HOLIDAYS.value, label="Holiday region", optional=True,
+            element=PlainTextInputElement(action_id=Action.SETUP_HOLIDAYS.value,
+                                          initial_value=form.holiday_region or None, placeholder="e.g. US, DE-BY, GB-ENG"),
+            hint="Nobody is prompted on this region's public holidays.",
+        ),
+        ContextBlock(elements=[MarkdownTextObject(text=f"Home channel: {channel(program.channel_id)}")]),
+    ]
+    view = View(
+        type="modal", callback_id=Callback.TPM_SETUP.value, title="Program set-up", submit="Save", close="Cancel",
+        private_metadata=private_metadata, blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def build_saved_text(program: Program) -> str:
+    return f":white_check_mark: Saved the settings of *{escape(program.name)}*."
+
+
+SETUP_BLOCK_FOR_FIELD = {
+    "name": Block.SETUP_NAME.value,
+    "leads": Block.SETUP_LEADS.value,
+    "escalation_channel": Block.SETUP_ESCALATION.value,
+    "timezone": Block.SETUP_TIMEZONE.value,
+    "working_days": Block.SETUP_DAYS.value,
+    "holiday_region": Block.SETUP_HOLIDAYS.value,
+}

@@ -1,0 +1,47 @@
+"""Injected clocks: every piece of code that needs "now" asks a Clock, never datetime.now()."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+
+
+class SystemClock:
+    """Wall-clock time in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class FixedClock:
+    """A clock that stands still until told to move; for tests, ticks and the sandbox."""
+
+    def __init__(self, at: datetime) -> None:
+        self._lock = threading.Lock()
+        self._at = ensure_utc(at)
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._at
+
+    def set(self, at: datetime) -> None:
+        with self._lock:
+            self._at = ensure_utc(at)
+
+    def advance(self, delta: timedelta) -> datetime:
+        with self._lock:
+            self._at = self._at + delta
+            return self._at
+
+
+def ensure_utc(value: datetime) -> datetime:
+    """Return ``value`` converted to UTC; naive datetimes are refused, never guessed."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r}: pass a timezone-aware value")
+    return value.astimezone(timezone.utc)

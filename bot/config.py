@@ -1,0 +1,75 @@
+"""Settings from the environment and `.env`, named as in the user-facing contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///./data/tpmbot.db"
+
+
+class MissingSetting(RuntimeError):
+    """A variable the chosen mode needs is not set; the message names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    tpmbot_default_timezone: str = "UTC"
+    log_level: str = "INFO"
+    # HTTP serving (tpmbot serve); the CLI flags override these.
+    tpmbot_host: str = "0.0.0.0"
+    tpmbot_port: int = Field(default=3000, ge=1, le=65535)
+    tpmbot_workers: int = Field(default=2, ge=1, le=64)
+    tpmbot_threads: int = Field(default=8, ge=1, le=256)
+
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_ends_with_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("tpmbot_default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA timezone {value!r} (example: Europe/Berlin)") from exc
+        return value
+
+    @property
+    def has_slack_credentials(self) -> bool:
+        return any((self.slack_bot_token, self.slack_signing_secret, self.slack_app_token))
+
+    def require(self, *names: str) -> None:
+        """Refuse to go on unless every named variable is set; say which ones are missing."""
+        missing = [name.upper() for name in names if not getattr(self, name)]
+        if missing:
+            raise MissingSetting(
+                "missing setting(s): " + ", ".join(missing) + " — set them in the environment or in .env "
+                "(see .env.example)"
+            )
+
+    def secret(self, name: str) -> str:
+        value = getattr(self, name)
+        return value.get_secret_value() if value is not None else ""
+
+    def sqlite_path(self) -> Path | None:
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url[len(prefix):])
+        return None

@@ -1,0 +1,28 @@
+"""Every Block Kit id the app uses: `<feature>.<surface>.<element>`, in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Callback(StrEnum):
+    TPM_SETUP = "tpm.setup.modal"
+
+
+class Block(StrEnum):
+    SETUP_NAME = "tpm.setup.name"
+    SETUP_LEADS = "tpm.setup.leads"
+    SETUP_ESCALATION = "tpm.setup.escalation_channel"
+    SETUP_TIMEZONE = "tpm.setup.timezone"
+    SETUP_DAYS = "tpm.setup.working_days"
+    SETUP_HOLIDAYS = "tpm.setup.holiday_region"
+
+
+class Action(StrEnum):
+    SETUP_NAME = "tpm.setup.name_input"
+    SETUP_LEADS = "tpm.setup.leads_select"
+    SETUP_ESCALATION = "tpm.setup.escalation_select"
+    SETUP_TIMEZONE = "tpm.setup.timezone_input"
+    SETUP_DAYS = "tpm.setup.days_checkboxes"
+    SETUP_HOLIDAYS = "tpm.setup.holiday_input"
+    HELP_OPEN_SETUP = "tpm.help.open_setup"

@@ -1,0 +1,63 @@
+"""The Slack app manifest, generated from the same registries that route commands.
+
+`tpmbot manifest` prints it; `manifest.json` at the repository root is its committed copy
+(a test keeps the two equal).
+"""
+
+from __future__ import annotations
+
+import json
+
+BOT_SCOPES = [
+    "app_mentions:read", "channels:history", "channels:read", "chat:write", "chat:write.public", "commands",
+    "groups:history", "groups:read", "im:history", "im:read", "im:write", "reactions:write", "users:read",
+]
+
+
+def build_manifest(request_url: str | None = None) -> dict:
+    from handlers.commands import routers
+    from handlers.events import EVENTS
+    from handlers.shortcuts import SHORTCUTS
+
+    commands = []
+    for router in routers():
+        section = router.help_section()
+        hint = " | ".join(line.usage.removeprefix(router.command).strip() for line in section.lines[:4]
+                          if line.usage.removeprefix(router.command).strip())
+        command = {"command": router.command, "description": section.summary[:100], "usage_hint": hint[:100],
+                   "should_escape": True}
+        if request_url:
+            command["url"] = request_url
+        commands.append(command)
+    interactivity = {"is_enabled": True}
+    events = {"bot_events": sorted(EVENTS)}
+    if request_url:
+        interactivity["request_url"] = request_url
+        events["request_url"] = request_url
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {
+            "name": "tpmbot",
+            "description": "Stand-ups, blockers, risks, escalations and status reports for programs.",
+            "background_color": "#2c2d30",
+        },
+        "features": {
+            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
+                         "messages_tab_read_only_enabled": False},
+            "bot_user": {"display_name": "tpmbot", "always_online": True},
+            "shortcuts": [s.manifest_entry() for s in SHORTCUTS],
+            "slash_commands": commands,
+        },
+        "oauth_config": {"scopes": {"bot": sorted(BOT_SCOPES)}},
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": request_url is None,
+            "token_rotation_enabled": False,
+        },
+    }
+
+
+def manifest_json(request_url: str | None = None) -> str:
+    return json.dumps(build_manifest(request_url), indent=2) + "\n"

@@ -1,0 +1,41 @@
+"""`tpmbot serve`: the WSGI app under gunicorn's threaded workers (measured fastest for a sync
+Bolt app on this hardware; see bench/). Migrations run once in the master before workers fork."""
+
+from __future__ import annotations
+
+import logging
+
+from gunicorn.app.base import BaseApplication
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class GunicornServer(BaseApplication):
+    def __init__(self, settings: Settings, host: str, port: int, workers: int, threads: int,
+                 scheduler: bool = True) -> None:
+        self.settings = settings
+        self.options = {
+            "bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
+            "backlog": 2048, "keepalive": 5, "timeout": 30, "graceful_timeout": 10, "accesslog": None,
+            "loglevel": settings.log_level.lower(), "proc_name": "tpmbot",
+        }
+        self.scheduler = scheduler
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from bot.logging_setup import configure_logging
+        from bot.wiring import build_bot
+        from scheduled.scheduler import start_scheduler
+
+        configure_logging(self.settings.log_level)
+        bot = build_bot(self.settings)
+        if self.scheduler:
+            # Every worker ticks; the occurrence ledger lets exactly one of them run each occurrence.
+            start_scheduler(bot.deps, bot.app.client)
+        return bot.wsgi

@@ -1,0 +1,24 @@
+"""Slash commands, one module per command, each with a CommandRouter."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.blocks.help import HelpSection
+from handlers.commands import tpm
+from handlers.commands.router import CommandRouter
+
+COMMAND_MODULES = (tpm,)
+
+
+def routers() -> list[CommandRouter]:
+    return [module.router for module in COMMAND_MODULES]
+
+
+def help_sections() -> list[HelpSection]:
+    return [router.help_section() for router in routers()]
+
+
+def register(app: App) -> None:
+    for router in routers():
+        router.register(app)

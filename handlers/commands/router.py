@@ -1,0 +1,133 @@
+"""Slash-command routing: each command's subcommands are registered with their usage and summary,
+so the help text is generated from the very table that routes (it cannot drift)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.blocks.help import HelpLine, HelpSection, build_command_help
+from bot.deps import Deps
+from handlers.guard import guarded
+
+
+@dataclass
+class CommandCall:
+    """One slash command invocation, turned into plain arguments for a subcommand handler."""
+
+    ack: Ack
+    respond: Respond
+    client: WebClient
+    body: dict
+    deps: Deps
+    text: str  # what follows the subcommand word (or the whole text for free-text handlers)
+
+    @property
+    def team_id(self) -> str:
+        return self.body.get("team_id", "")
+
+    @property
+    def user_id(self) -> str:
+        return self.body.get("user_id", "")
+
+    @property
+    def channel_id(self) -> str:
+        return self.body.get("channel_id", "")
+
+    @property
+    def channel_name(self) -> str:
+        return self.body.get("channel_name", "")
+
+    @property
+    def trigger_id(self) -> str:
+        return self.body.get("trigger_id", "")
+
+
+Handler = Callable[[CommandCall], None]
+
+
+@dataclass(frozen=True)
+class Route:
+    usage: str
+    summary: str
+    handler: Handler
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class CommandRouter:
+    command: str  # "/tpm"
+    summary: str
+    example: str
+    sections_provider: Callable[[], list[HelpSection]] | None = None
+    _subs: dict[str, Route] = field(default_factory=dict)
+    _order: list[Route] = field(default_factory=list)
+    _bare: Route | None = None
+    _text: Route | None = None
+
+    def sub(self, name: str, *, usage: str, summary: str, aliases: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+        def decorate(handler: Handler) -> Handler:
+            route = Route(usage, summary, handler, aliases)
+            for word in (name, *aliases):
+                self._subs[word.lower()] = route
+            self._order.append(route)
+            return handler
+        return decorate
+
+    def bare(self, *, usage: str, summary: str) -> Callable[[Handler], Handler]:
+        """The command typed with no text (typically: open the modal)."""
+        def decorate(handler: Handler) -> Handler:
+            self._bare = Route(usage, summary, handler)
+            self._order.insert(0, self._bare)
+            return handler
+        return decorate
+
+    def free_text(self, *, usage: str, summary: str) -> Callable[[Handler], Handler]:
+        """Text that starts with no known subcommand (e.g. `/blocker waiting on keys`)."""
+        def decorate(handler: Handler) -> Handler:
+            self._text = Route(usage, summary, handler)
+            self._order.insert(1 if self._bare else 0, self._text)
+            return handler
+        return decorate
+
+    def help_section(self) -> HelpSection:
+        lines = [HelpLine(r.usage, r.summary) for r in self._order]
+        if "help" not in self._subs:
+            lines.append(HelpLine(f"{self.command} help", "this list"))
+        return HelpSection(self.command, self.summary, tuple(lines))
+
+    def route(self, text: str) -> tuple[Route | None, str]:
+        text = text.strip()
+        if not text:
+            return self._bare, ""
+        word, _, rest = text.partition(" ")
+        if "\n" in word:
+            word, _, tail = word.partition("\n")
+            rest = tail + (" " + rest if rest else "")
+        route = self._subs.get(word.lower())
+        if route is not None:
+            return route, rest.strip()
+        return self._text, text
+
+    def listener(self, ack: Ack, body: dict, client: WebClient, respond: Respond, context: dict[str, Any]) -> None:
+        text = body.get("text") or ""
+        if text.strip().lower() in ("help", "?") and "help" not in self._subs:
+            self.reply_help(ack)
+            return
+        route, rest = self.route(text)
+        if route is None:
+            word = text.strip().split()[0] if text.strip() else ""
+            problem = f"`{self.command} {word}` isn't something I know." if word else None
+            ack(text=f"{self.command} help", blocks=build_command_help(self.help_section(), problem))
+            return
+        route.handler(CommandCall(ack, respond, client, body, context["deps"], rest))
+
+    def reply_help(self, ack: Ack) -> None:
+        ack(text=f"{self.command} help", blocks=build_command_help(self.help_section()))
+
+    def register(self, app: App) -> None:
+        app.command(self.command)(guarded(self.listener))

@@ -1,0 +1,32 @@
+"""Message and global shortcuts. SHORTCUTS is the table the app registers from and the manifest
+lists: the blocker and risk work adds "Log as blocker" and "Log as risk" here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_bolt import App
+
+from handlers.guard import guarded
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    callback_id: str
+    name: str
+    description: str
+    listener: Callable[..., None]
+    type: str = "message"
+
+    def manifest_entry(self) -> dict:
+        return {"name": self.name, "type": self.type, "callback_id": self.callback_id,
+                "description": self.description}
+
+
+SHORTCUTS: tuple[Shortcut, ...] = ()
+
+
+def register(app: App) -> None:
+    for shortcut in SHORTCUTS:
+        app.shortcut(shortcut.callback_id)(guarded(shortcut.listener))

@@ -1,0 +1,9 @@
+"""Modal submissions."""
+
+from slack_bolt import App
+
+from handlers.views import setup
+
+
+def register(app: App) -> None:
+    setup.register(app)

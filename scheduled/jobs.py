@@ -1,0 +1,67 @@
+"""Scheduled work: each job says which occurrences are due in a window, and does one of them.
+
+A job is a thin entry point: it claims the occurrence (the ledger's UNIQUE key makes it once),
+calls a service, and queues what must be posted; the notifier sends the queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+from typing import Protocol
+
+from sqlmodel import Session
+
+from bot.deps import Deps
+from storage.ledger import EVENT_MEMORY, forget_events_before
+from storage.models import Occurrence
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    scope: str
+    due_at: datetime
+    data: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+class Job(Protocol):
+    kind: str
+
+    def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
+        """Occurrences with start < due_at <= end."""
+
+    def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
+        """Do the work of one claimed occurrence, in the claim's transaction."""
+
+
+def daily_instants(start: datetime, end: datetime, at: time, tz=timezone.utc) -> list[datetime]:
+    """Every instant in (start, end] whose local wall-clock time in ``tz`` is ``at``."""
+    instants = []
+    day = start.astimezone(tz).date()
+    while True:
+        local = datetime.combine(day, at, tzinfo=tz)
+        instant = local.astimezone(timezone.utc)
+        if instant > end:
+            break
+        if instant > start:
+            instants.append(instant)
+        day += timedelta(days=1)
+    return instants
+
+
+class Housekeeping:
+    """Daily at 03:00 UTC: forget Slack event ids older than Slack's retry horizon."""
+
+    kind = "housekeeping"
+
+    def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
+        return [Due(self.kind, "global", instant) for instant in daily_instants(start, end, time(3, 0))]
+
+    def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
+        removed = forget_events_before(session=session, cutoff=due.due_at - EVENT_MEMORY)
+        occurrence.detail = f"forgot {removed} event ids"
+
+
+def default_jobs() -> list[Job]:
+    return [Housekeeping()]

@@ -1,0 +1,50 @@
+"""Run every scheduled job due at an instant, exactly once per occurrence (`tpmbot tick --at`)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+
+from bot.clock import ensure_utc
+from bot.deps import Deps
+from bot.notifier import DrainReport, drain_outbox
+from scheduled.jobs import Job, default_jobs
+from storage.ledger import claim_occurrence
+
+log = logging.getLogger(__name__)
+
+# A tick looks back this far, so a cron that fires a few seconds late still catches the minute.
+TICK_WINDOW = timedelta(minutes=1)
+
+
+@dataclass
+class TickReport:
+    ran: list[tuple[str, str, datetime]] = field(default_factory=list)
+    skipped: int = 0  # already claimed by an earlier tick or another process
+    outbox: DrainReport | None = None
+
+
+def run_due(deps: Deps, at: datetime, *, jobs: list[Job] | None = None, client: WebClient | None = None,
+            window: timedelta = TICK_WINDOW) -> TickReport:
+    at = ensure_utc(at)
+    report = TickReport()
+    for job in jobs if jobs is not None else default_jobs():
+        with deps.session() as session:
+            due = job.due(session, at - window, at)
+        for item in due:
+            with deps.session() as session:
+                occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope,
+                                              due_at=item.due_at, now=deps.clock.now())
+                if occurrence is None:
+                    report.skipped += 1
+                    continue
+                job.run(session, deps, occurrence, item)
+                occurrence.status = "done"
+                session.add(occurrence)
+            report.ran.append((item.kind, item.scope, item.due_at))
+    if client is not None:
+        report.outbox = drain_outbox(deps, client)
+    return report

@@ -1,0 +1,51 @@
+"""Exactly-once ledgers: Slack event ids already handled, and claimed scheduled occurrences."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from storage.models import Occurrence, ProcessedEvent
+
+
+def first_delivery(*, session: Session, event_id: str, now: datetime) -> bool:
+    """Record ``event_id``; True the first time it is seen, False for a retry of the same event."""
+    try:
+        with session.begin_nested():
+            session.add(ProcessedEvent(event_id=event_id, received_at=now))
+        return True
+    except IntegrityError:
+        return False
+
+
+def forget_events_before(*, session: Session, cutoff: datetime) -> int:
+    result = session.exec(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))
+    return result.rowcount or 0
+
+
+def claim_occurrence(
+    *, session: Session, kind: str, scope: str, due_at: datetime, now: datetime, status: str = "claimed"
+) -> Occurrence | None:
+    """Claim one occurrence of scheduled work. None when another run (or process) already has it."""
+    occurrence = Occurrence(kind=kind, scope=scope, due_at=due_at, claimed_at=now, status=status)
+    try:
+        with session.begin_nested():
+            session.add(occurrence)
+        return occurrence
+    except IntegrityError:
+        return None
+
+
+def occurrences(*, session: Session, kind: str | None = None, since: datetime | None = None) -> list[Occurrence]:
+    query = select(Occurrence)
+    if kind is not None:
+        query = query.where(Occurrence.kind == kind)
+    if since is not None:
+        query = query.where(Occurrence.due_at >= since)
+    return list(session.exec(query.order_by(Occurrence.due_at, Occurrence.id)))
+
+
+EVENT_MEMORY = timedelta(days=2)

@@ -1,0 +1,70 @@
+"""Query functions for workspaces, programs and members (keyword-only session, plain values in)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from storage.models import Member, Program, Workspace
+
+
+def ensure_workspace(*, session: Session, team_id: str, now: datetime, name: str = "") -> Workspace:
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        try:
+            with session.begin_nested():
+                workspace = Workspace(team_id=team_id, name=name, created_at=now)
+                session.add(workspace)
+        except IntegrityError:
+            workspace = session.get(Workspace, team_id)
+    return workspace
+
+
+def program_for_channel(*, session: Session, team_id: str, channel_id: str) -> Program | None:
+    return session.exec(
+        select(Program).where(Program.team_id == team_id, Program.channel_id == channel_id)
+    ).first()
+
+
+def add_program(*, session: Session, program: Program) -> tuple[Program, bool]:
+    """Insert ``program`` unless its channel already has one; return (the channel's program, created)."""
+    try:
+        with session.begin_nested():
+            session.add(program)
+        return program, True
+    except IntegrityError:
+        existing = program_for_channel(session=session, team_id=program.team_id, channel_id=program.channel_id)
+        assert existing is not None
+        return existing, False
+
+
+def programs_in(*, session: Session, team_id: str) -> list[Program]:
+    return list(session.exec(select(Program).where(Program.team_id == team_id).order_by(Program.id)))
+
+
+def get_member(*, session: Session, team_id: str, user_id: str) -> Member | None:
+    return session.exec(select(Member).where(Member.team_id == team_id, Member.user_id == user_id)).first()
+
+
+def upsert_member(
+    *, session: Session, team_id: str, user_id: str, timezone: str, display_name: str, now: datetime,
+    is_deleted: bool = False,
+) -> Member:
+    member = get_member(session=session, team_id=team_id, user_id=user_id)
+    if member is None:
+        member = Member(team_id=team_id, user_id=user_id, timezone=timezone, display_name=display_name,
+                        tz_refreshed_at=now, is_deleted=is_deleted)
+        try:
+            with session.begin_nested():
+                session.add(member)
+            return member
+        except IntegrityError:
+            member = get_member(session=session, team_id=team_id, user_id=user_id)
+    member.timezone = timezone
+    member.display_name = display_name
+    member.tz_refreshed_at = now
+    member.is_deleted = is_deleted
+    session.add(member)
+    return member

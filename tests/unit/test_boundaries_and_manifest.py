@@ -1,0 +1,48 @@
+"""House rules that a reviewer would otherwise have to remember."""
+
+import ast
+import json
+from pathlib import Path
+
+from bot.manifest import build_manifest, manifest_json
+
+ROOT = Path(__file__).resolve().parents[2]
+SLACK_FREE = ["bot/services", "bot/blocks", "storage", "scheduled"]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_domain_code_never_imports_bolt():
+    offenders = []
+    for folder in SLACK_FREE:
+        for path in (ROOT / folder).rglob("*.py"):
+            if any(m == "slack_bolt" or m.startswith("slack_bolt.") for m in imported_modules(path)):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_services_and_storage_make_no_slack_calls():
+    for folder in ["bot/services", "storage"]:
+        for path in (ROOT / folder).rglob("*.py"):
+            assert not any(m.startswith("slack_sdk") for m in imported_modules(path)), path
+
+
+def test_committed_manifest_matches_the_code():
+    assert (ROOT / "manifest.json").read_text() == manifest_json()
+
+
+def test_manifest_for_http_mode_points_everything_at_one_url():
+    manifest = build_manifest("https://tpm.example.com/slack/events")
+    assert manifest["settings"]["socket_mode_enabled"] is False
+    assert manifest["settings"]["interactivity"]["request_url"] == "https://tpm.example.com/slack/events"
+    assert all(c["url"] == "https://tpm.example.com/slack/events" for c in manifest["features"]["slash_commands"])
+    json.dumps(manifest)
