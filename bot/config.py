@@ -66,7 +66,9 @@ class Settings(BaseSettings):
 
     def secret(self, name: str) -> str:
         value = getattr(self, name)
-        return value.get_secret_value() if value is not None else ""
+        if value is None:
+            return ""
+        return value.get_secret_value() if isinstance(value, SecretStr) else str(value)
 
     def sqlite_path(self) -> Path | None:
         prefix = "sqlite:///"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -19,6 +19,8 @@ class Deps:
     settings: Settings
     engine: Engine
     clock: Clock
+    # Channels known to be bound to a program. Binding is permanent, so a positive cache is always true.
+    bound_channels: set[tuple[str, str]] = field(default_factory=set)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -26,3 +26,4 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level.upper() if isinstance(level, str) else level)
     # Migrations on start are routine: say nothing unless something is wrong.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -20,11 +20,22 @@ def program_here(
     with deps.session() as session:
         existing = program_for_channel(session=session, team_id=team_id, channel_id=channel_id)
     if existing is not None:
+        deps.bound_channels.add((team_id, channel_id))
         return existing
     tz = user_timezone(client, deps, team_id, user_id)
     with deps.session() as session:
         binding = bind_channel(session=session, team_id=team_id, channel_id=channel_id, channel_name=channel_name,
                                user_id=user_id, user_timezone=tz, now=deps.clock.now())
+    deps.bound_channels.add((team_id, channel_id))
     if binding.created:
         respond(text=build_bound_notice(binding.program), response_type="ephemeral", replace_original=False)
     return binding.program
+
+
+def ensure_bound(
+    client: WebClient, respond: Respond, deps: Deps, *, team_id: str, channel_id: str, channel_name: str, user_id: str
+) -> None:
+    """Bind the channel on its first command; free (no database work) once the process has seen it bound."""
+    if (team_id, channel_id) not in deps.bound_channels:
+        program_here(client, respond, deps, team_id=team_id, channel_id=channel_id, channel_name=channel_name,
+                     user_id=user_id)

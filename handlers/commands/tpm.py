@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.blocks.help import build_help, help_fallback_text
 from bot.blocks.programs import build_settings, settings_text
 from handlers.commands.router import CommandCall, CommandRouter
-from handlers.programs import program_here
+from handlers.programs import ensure_bound, program_here
 from handlers.setup_modal import ensure_lead, open_setup_modal
 
 router = CommandRouter("/tpm", "the program this channel is home to", "/tpm setup")
@@ -22,7 +22,8 @@ def tpm_help(call: CommandCall) -> None:
 
     sections = help_sections()
     call.ack(text=help_fallback_text(sections), blocks=build_help(sections))
-    _program(call)
+    ensure_bound(call.client, call.respond, call.deps, team_id=call.team_id, channel_id=call.channel_id,
+                 channel_name=call.channel_name, user_id=call.user_id)
 
 
 @router.bare(usage="/tpm", summary="same as /tpm help")
