@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.load import run_load
+from sandbox.net import free_port
 from sandbox.server import SandboxServer
 from sandbox.workspace import Workspace
 
@@ -30,11 +30,6 @@ SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
 GUNICORN = ["--worker-class", "gthread", "--workers", "2", "--threads", "8", "--backlog", "2048"]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_listening(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:

@@ -1,4 +1,4 @@
-"""Injected clocks: every piece of code that needs "now" asks a Clock, never datetime.now()."""
+"""Injected clocks: every piece of code that needs "now" asks a Clock, never the system time directly."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sandbox.blockkit import TEXT_TOO_LONG, validate_message
+from sandbox.webapi import check_content
 from sandbox.workspace import SlackError, Workspace
 
 MAX_USES = 5
@@ -68,14 +68,7 @@ class ResponseUrls:
                 raise SlackError("message_not_found")
             ws.delete_message(url.channel, url.message_ts)
             return
-        text, blocks = body.get("text") or "", body.get("blocks")
-        if not text and not blocks and not body.get("attachments"):
-            raise SlackError("no_text")
-        errors = validate_message(blocks, text)
-        if any(e.startswith(TEXT_TOO_LONG) for e in errors):
-            raise SlackError("msg_too_long")
-        if errors:
-            raise SlackError("invalid_blocks", errors=errors)
+        text, blocks = check_content(body)
         replace = str(body.get("replace_original", "")).lower() in ("true", "1")
         if replace and url.message_ts is not None:
             ws.update_message(url.channel, url.message_ts, text=text, blocks=blocks)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.client import SlackPayloadClient
+from sandbox.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TPMBOT = str(Path(sys.executable).parent / "tpmbot")
@@ -25,11 +25,6 @@ def env_for(database_url: str, **extra: str) -> dict:
     env.update(DATABASE_URL=database_url, LOG_LEVEL="WARNING", **extra)
     return env
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
