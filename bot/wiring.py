@@ -22,7 +22,7 @@ from storage.engine import make_engine
 class Bot:
     deps: Deps
     app: App
-    wsgi: SlackWSGI
+    wsgi: SlackWSGI | None  # HTTP mode only; Socket Mode needs no endpoint
     executor: TrackingExecutor
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
@@ -50,4 +50,5 @@ def build_bot(settings: Settings, *, deps: Deps | None = None, clock: Clock | No
         except Exception:  # noqa: BLE001 - any database failure means unhealthy
             return False
 
-    return Bot(deps, app, SlackWSGI(app, settings.secret("slack_signing_secret"), health=healthy), executor)
+    wsgi = None if socket_mode else SlackWSGI(app, settings.secret("slack_signing_secret"), health=healthy)
+    return Bot(deps, app, wsgi, executor)

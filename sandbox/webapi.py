@@ -168,6 +168,10 @@ def build_methods() -> dict[str, Method]:
     return methods
 
 
+# Methods called with the app-level token (xapp-) rather than the bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+
+
 class WebAPI:
     """Routes a method name and its arguments to the implementation, under the ws lock."""
 
@@ -180,7 +184,10 @@ class WebAPI:
         if implementation is None:
             return {"ok": False, "error": "unknown_method", "req_method": method}
         try:
-            if method != "api.test":
+            if method in APP_TOKEN_METHODS:
+                if not (token or "").startswith("xapp-"):
+                    raise SlackError("not_allowed_token_type")
+            elif method != "api.test":
                 self.ws.check_token(token)
             with self.ws.lock:
                 return implementation(self.ws, normalize_args(args))
