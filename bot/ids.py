@@ -7,6 +7,10 @@ from enum import StrEnum
 
 class Callback(StrEnum):
     TPM_SETUP = "tpm.setup.modal"
+    BLOCKER_MODAL = "blocker.modal"
+    RISK_MODAL = "risk.modal"
+    LOG_BLOCKER = "blocker.shortcut.log"
+    LOG_RISK = "risk.shortcut.log"
 
 
 class Block(StrEnum):
@@ -18,6 +22,17 @@ class Block(StrEnum):
     SETUP_HOLIDAYS = "tpm.setup.holiday_region"
 
 
+class RaidBlock(StrEnum):
+    TITLE = "raid.modal.title"
+    OWNER = "raid.modal.owner"
+    SEVERITY = "raid.modal.severity"
+    DUE = "raid.modal.due"
+    PROBABILITY = "raid.modal.probability"
+    IMPACT = "raid.modal.impact"
+    REVIEW = "raid.modal.review"
+    MITIGATION = "raid.modal.mitigation"
+
+
 class Action(StrEnum):
     SETUP_NAME = "tpm.setup.name_input"
     SETUP_LEADS = "tpm.setup.leads_select"
@@ -26,3 +41,8 @@ class Action(StrEnum):
     SETUP_DAYS = "tpm.setup.days_checkboxes"
     SETUP_HOLIDAYS = "tpm.setup.holiday_input"
     HELP_OPEN_SETUP = "tpm.help.open_setup"
+    RAID_RESOLVE = "raid.message.resolve"
+    RAID_REOPEN = "raid.message.reopen"
+    RAID_REASSIGN = "raid.message.reassign"
+    RAID_EDIT = "raid.message.edit"
+    RAID_INPUT = "raid.modal.input"

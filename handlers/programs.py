@@ -14,7 +14,8 @@ from storage.programs import program_for_channel
 
 
 def program_here(
-    client: WebClient, respond: Respond, deps: Deps, *, team_id: str, channel_id: str, channel_name: str, user_id: str
+    client: WebClient, respond: Respond | None, deps: Deps, *, team_id: str, channel_id: str, channel_name: str,
+    user_id: str,
 ) -> Program:
     """Return the channel's program; the first command in a channel creates it and says so."""
     with deps.session() as session:
@@ -28,7 +29,11 @@ def program_here(
                                user_id=user_id, user_timezone=tz, now=deps.clock.now())
     deps.bound_channels.add((team_id, channel_id))
     if binding.created:
-        respond(text=build_bound_notice(binding.program), response_type="ephemeral", replace_original=False)
+        notice = build_bound_notice(binding.program)
+        if respond is not None:
+            respond(text=notice, response_type="ephemeral", replace_original=False)
+        else:
+            client.chat_postEphemeral(channel=channel_id, user=user_id, text=notice)
     return binding.program
 
 

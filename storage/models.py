@@ -112,3 +112,5 @@ class OutboundMessage(SQLModel, table=True):
     )
     created_at: datetime = _utc()
     sent_at: Optional[datetime] = _utc(nullable=True)
+
+import storage.raid_models  # noqa: E402,F401  (registers the RAID tables)

@@ -2,8 +2,9 @@
 
 from slack_bolt import App
 
-from handlers.actions import settings
+from handlers.actions import raid, settings
 
 
 def register(app: App) -> None:
     settings.register(app)
+    raid.register(app)

@@ -24,7 +24,17 @@ class Shortcut:
                 "description": self.description}
 
 
-SHORTCUTS: tuple[Shortcut, ...] = ()
+def _shortcuts() -> tuple[Shortcut, ...]:
+    from bot.ids import Callback
+    from handlers.shortcuts import raid
+
+    return (
+        Shortcut(Callback.LOG_BLOCKER.value, "Log as blocker", "Record this message as a blocker", raid.on_log_blocker),
+        Shortcut(Callback.LOG_RISK.value, "Log as risk", "Record this message as a risk", raid.on_log_risk),
+    )
+
+
+SHORTCUTS: tuple[Shortcut, ...] = _shortcuts()
 
 
 def register(app: App) -> None:

@@ -1,0 +1,55 @@
+"""Query functions for the RAID register."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from storage.raid_models import Item, ItemCounter, ItemEvent
+
+
+def next_number(*, session: Session, program_id: int, kind: str) -> int:
+    """The next key number for ``kind`` in the program, never reused, safe under concurrency (the
+    UPDATE takes the row lock on PostgreSQL; SQLite transactions here begin IMMEDIATE)."""
+    for _ in range(3):
+        result = session.execute(
+            update(ItemCounter)
+            .where(ItemCounter.program_id == program_id, ItemCounter.kind == kind)
+            .values(last_number=ItemCounter.last_number + 1)
+            .returning(ItemCounter.last_number)
+        ).first()
+        if result is not None:
+            return result[0]
+        try:
+            with session.begin_nested():
+                session.add(ItemCounter(program_id=program_id, kind=kind, last_number=1))
+            return 1
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not allocate an item number")
+
+
+def item_by_number(*, session: Session, program_id: int, kind: str, number: int) -> Item | None:
+    return session.exec(select(Item).where(Item.program_id == program_id, Item.kind == kind,
+                                           Item.number == number)).first()
+
+
+def open_items(*, session: Session, program_id: int, kind: str, owner_id: str | None = None,
+               severity: str | None = None) -> list[Item]:
+    query = select(Item).where(Item.program_id == program_id, Item.kind == kind, Item.status == "open")
+    if owner_id is not None:
+        query = query.where(Item.owner_id == owner_id)
+    if severity is not None:
+        query = query.where(Item.severity == severity)
+    return list(session.exec(query.order_by(Item.created_at, Item.number)))
+
+
+def record_event(*, session: Session, item: Item, actor_id: str, action: str, changes: dict, at: datetime) -> None:
+    session.add(ItemEvent(item_id=item.id, actor_id=actor_id, action=action, changes=changes, at=at))
+
+
+def history(*, session: Session, item_id: int) -> list[ItemEvent]:
+    return list(session.exec(select(ItemEvent).where(ItemEvent.item_id == item_id).order_by(ItemEvent.at, ItemEvent.id)))

@@ -1,0 +1,81 @@
+"""RAID register tables: blockers and risks share one item table, keyed per program (B-7, R-3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.models import _json, _utc
+
+
+class ItemCounter(SQLModel, table=True):
+    """The last number handed out per program and kind: keys are never reused."""
+
+    __tablename__ = "item_counter"
+
+    program_id: int = Field(sa_column=Column(Integer, ForeignKey("program.id", ondelete="CASCADE"), primary_key=True))
+    kind: str = Field(sa_column=Column(String(16), primary_key=True))
+    last_number: int = Field(default=0)
+
+
+class Item(SQLModel, table=True):
+    """A blocker or a risk."""
+
+    __tablename__ = "raid_item"
+    __table_args__ = (
+        UniqueConstraint("program_id", "kind", "number", name="uq_item_key"),
+        Index("ix_item_open", "program_id", "kind", "status"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    program_id: int = Field(sa_column=Column(Integer, ForeignKey("program.id", ondelete="CASCADE"), nullable=False))
+    kind: str = Field(max_length=16)  # blocker | risk
+    number: int
+    title: str = Field(max_length=500)
+    owner_id: str = Field(max_length=32)
+    reporter_id: str = Field(max_length=32)
+    status: str = Field(default="open", max_length=16)  # blocker: open|resolved; risk: open|mitigated|closed|occurred
+    severity: Optional[str] = Field(default=None, max_length=16)  # blockers
+    probability: Optional[int] = Field(default=None)  # risks, 1-5
+    impact: Optional[int] = Field(default=None)  # risks, 1-5
+    mitigation: str = Field(default="", max_length=2000)
+    due_at: Optional[datetime] = _utc(nullable=True)  # blockers
+    review_at: Optional[datetime] = _utc(nullable=True)  # risks
+    source_link: str = Field(default="", max_length=500)
+    message_channel: Optional[str] = Field(default=None, max_length=32)
+    message_ts: Optional[str] = Field(default=None, max_length=32)
+    close_note: str = Field(default="", max_length=1000)
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+    closed_at: Optional[datetime] = _utc(nullable=True)
+
+    @property
+    def key(self) -> str:
+        return f"{'B' if self.kind == 'blocker' else 'R'}-{self.number}"
+
+    @property
+    def score(self) -> int | None:
+        if self.probability is None or self.impact is None:
+            return None
+        return self.probability * self.impact
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class ItemEvent(SQLModel, table=True):
+    """History of an item: who changed what, when."""
+
+    __tablename__ = "raid_item_event"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    item_id: int = Field(sa_column=Column(Integer, ForeignKey("raid_item.id", ondelete="CASCADE"), nullable=False,
+                                          index=True))
+    actor_id: str = Field(max_length=32)
+    action: str = Field(max_length=32)  # created | resolved | reopened | assigned | updated | closed
+    changes: dict = _json(dict)
+    at: datetime = _utc()

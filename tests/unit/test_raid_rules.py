@@ -1,0 +1,71 @@
+"""Blocker ageing in business hours, severity SLAs, risk ordering and the matrix; builders render."""
+
+from datetime import datetime, timedelta, timezone
+
+from sandbox.blockkit import validate_message, validate_view
+
+from bot.blocks.raid import build_blocker_list, build_item_message, build_item_modal, build_risk_list
+from bot.services.raid import (
+    business_hours_between, past_sla, risk_matrix, sla_for, top_risks,
+)
+from storage.models import Program
+from storage.raid_models import Item
+
+MON = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)  # Monday 09:00 Berlin
+
+
+def program(**settings) -> Program:
+    return Program(id=1, team_id="T", channel_id="C", name="p", leads=["U1"], escalation_channel_id="C",
+                   timezone="Europe/Berlin", working_days=[0, 1, 2, 3, 4], settings=settings, created_by="U1",
+                   created_at=MON, updated_at=MON)
+
+
+def blocker(severity="medium", created=MON, **kw) -> Item:
+    fields = dict(id=1, program_id=1, kind="blocker", number=1, title="t", owner_id="U1", reporter_id="U1",
+                  severity=severity, created_at=created, updated_at=created)
+    return Item(**{**fields, **kw})
+
+
+def test_business_hours_skip_nights_and_weekends():
+    friday_4pm = datetime(2026, 11, 27, 15, tzinfo=timezone.utc)  # 16:00 Berlin
+    monday_10am = datetime(2026, 11, 30, 9, tzinfo=timezone.utc)  # 10:00 Berlin
+    assert business_hours_between(friday_4pm, monday_10am, "Europe/Berlin", [0, 1, 2, 3, 4]) == 2.0
+    assert business_hours_between(MON, MON + timedelta(days=1), "Europe/Berlin", [0, 1, 2, 3, 4]) == 8.0
+    assert business_hours_between(MON, MON + timedelta(days=7), "Europe/Berlin", [0, 2]) == 16.0
+
+
+def test_sla_defaults_and_overrides():
+    assert [sla_for(program(), s) for s in ("critical", "high", "medium", "low")] == [4, 8, 24, 40]
+    assert sla_for(program(blocker_sla_hours={"high": 2}), "high") == 2
+
+
+def test_past_sla_uses_wall_clock_for_critical_and_business_hours_otherwise():
+    saturday = datetime(2026, 11, 28, 8, tzinfo=timezone.utc)
+    friday_noon = datetime(2026, 11, 27, 11, tzinfo=timezone.utc)
+    assert past_sla(blocker("critical", friday_noon), program(), friday_noon + timedelta(hours=5))
+    assert not past_sla(blocker("high", friday_noon), program(), saturday)  # 5 business hours so far
+    assert past_sla(blocker("high", friday_noon), program(), saturday + timedelta(days=2, hours=4))
+    assert not past_sla(blocker("high", friday_noon, status="resolved"), program(), saturday + timedelta(days=9))
+
+
+def risk(number, p, i, created=MON) -> Item:
+    return Item(id=number, program_id=1, kind="risk", number=number, title=f"r{number}", owner_id="U1",
+                reporter_id="U1", probability=p, impact=i, created_at=created, updated_at=created)
+
+
+def test_top_risks_and_matrix():
+    risks = [risk(1, 1, 2), risk(2, 5, 5), risk(3, 3, 3), risk(4, 5, 5, MON + timedelta(hours=1))]
+    assert [r.number for r in top_risks(risks, 3)] == [2, 4, 3]
+    grid = risk_matrix(risks)
+    assert grid[0][4] == 2 and grid[2][2] == 1 and grid[3][0] == 1 and sum(map(sum, grid)) == 4
+
+
+def test_builders_render_within_limits():
+    long = blocker("high", title="<b>" * 166, source_link="https://sandbox.slack.test/archives/C/p1")
+    assert validate_message(build_item_message(long, "Asia/Tokyo"), "t") == []
+    many = [blocker(created=MON + timedelta(minutes=i)) for i in range(60)]
+    blocks = build_blocker_list(many, MON + timedelta(days=1), "Open blockers")
+    assert validate_message(blocks, "t") == [] and "…and 20 more." in str(blocks)
+    assert validate_message(build_risk_list([risk(n, 3, 4) for n in range(1, 50)], "Top", True), "t") == []
+    assert validate_view(build_item_modal("blocker", {"channel_id": "C"}, title="y" * 3000)) == []
+    assert validate_view(build_item_modal("risk", {"item_id": 1}, probability=5, impact=1, editing="R-12")) == []
