@@ -18,8 +18,9 @@ run: $(STAMP)  ## Socket Mode with Slack tokens; the local sandbox workspace wit
 test: $(STAMP)  ## whole suite on SQLite, and on PostgreSQL too when TPMBOT_TEST_POSTGRES_URL is set
 	$(BIN)/python -m pytest -n 2 -q
 
-bench: $(STAMP)  ## ack latency of /tpm help vs a bare Bolt app, over real HTTP
+bench: $(STAMP)  ## every benchmark, each against a baseline measured in the same run
 	$(BIN)/python -m bench.ack_latency
+	$(BIN)/python -m bench.raid
 
 manifest: $(STAMP)  ## regenerate manifest.json from the code
 	$(BIN)/tpmbot manifest > manifest.json
