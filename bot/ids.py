@@ -11,6 +11,8 @@ class Callback(StrEnum):
     RISK_MODAL = "risk.modal"
     LOG_BLOCKER = "blocker.shortcut.log"
     LOG_RISK = "risk.shortcut.log"
+    STANDUP_ANSWER = "standup.modal"
+    STANDUP_SETUP = "standup.setup.modal"
 
 
 class Block(StrEnum):
@@ -46,3 +48,6 @@ class Action(StrEnum):
     RAID_REASSIGN = "raid.message.reassign"
     RAID_EDIT = "raid.message.edit"
     RAID_INPUT = "raid.modal.input"
+    STANDUP_OPEN = "standup.prompt.answer"
+    STANDUP_LOG_BLOCKER = "standup.digest.log_blocker"
+    STANDUP_INPUT = "standup.modal.input"

@@ -16,7 +16,7 @@ BOT_SCOPES = [
 
 def build_manifest(request_url: str | None = None) -> dict:
     from handlers.commands import routers
-    from handlers.events import EVENTS
+    from handlers.events import EVENTS, MESSAGE_SUBSCRIPTIONS
     from handlers.shortcuts import SHORTCUTS
 
     commands = []
@@ -30,7 +30,7 @@ def build_manifest(request_url: str | None = None) -> dict:
             command["url"] = request_url
         commands.append(command)
     interactivity = {"is_enabled": True}
-    events = {"bot_events": sorted(EVENTS)}
+    events = {"bot_events": sorted((set(EVENTS) - {"message"}) | set(MESSAGE_SUBSCRIPTIONS))}
     if request_url:
         interactivity["request_url"] = request_url
         events["request_url"] = request_url

@@ -64,4 +64,7 @@ class Housekeeping:
 
 
 def default_jobs() -> list[Job]:
-    return [Housekeeping()]
+    from scheduled.standup_jobs import StandupDigests, StandupPrompts, StandupReminders
+
+    # Prompts before reminders before digests: a tick that sees several runs them in that order.
+    return [Housekeeping(), StandupPrompts(), StandupReminders(), StandupDigests()]

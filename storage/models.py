@@ -114,3 +114,4 @@ class OutboundMessage(SQLModel, table=True):
     sent_at: Optional[datetime] = _utc(nullable=True)
 
 import storage.raid_models  # noqa: E402,F401  (registers the RAID tables)
+import storage.standup_models  # noqa: E402,F401  (registers the stand-up tables)

@@ -41,3 +41,9 @@ def due_messages(*, session: Session, now: datetime, limit: int = 100) -> list[O
 
 def by_key(*, session: Session, key: str) -> OutboundMessage | None:
     return session.exec(select(OutboundMessage).where(OutboundMessage.idempotency_key == key)).first()
+
+
+def sent_message_at(*, session: Session, channel: str, ts: str) -> OutboundMessage | None:
+    """The queued message that was posted as (channel, ts), if the bot posted it through the queue."""
+    return session.exec(select(OutboundMessage).where(OutboundMessage.channel == channel,
+                                                      OutboundMessage.result_ts == ts)).first()

@@ -96,7 +96,7 @@ def resolve(*, session: Session, program: Program, item: Item, actor: str, now: 
     final = status or ("resolved" if item.kind == "blocker" else "closed")
     if not item.is_open:
         raise UserError(f"{item.key} is already {item.status}.", f"/{item.kind} reopen {item.key}"
-                        if item.kind == "blocker" else f"/risk list all")
+                        if item.kind == "blocker" else "/risk list all")
     before = item.status
     item.status, item.closed_at, item.close_note = final, now, note[:1000]
     return _change(session, item, actor, final, {"status": [before, final], "note": note}, now)

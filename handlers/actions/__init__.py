@@ -2,9 +2,10 @@
 
 from slack_bolt import App
 
-from handlers.actions import raid, settings
+from handlers.actions import raid, settings, standup
 
 
 def register(app: App) -> None:
     settings.register(app)
     raid.register(app)
+    standup.register(app)

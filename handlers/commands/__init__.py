@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks.help import HelpSection
-from handlers.commands import blocker, risk, tpm
+from handlers.commands import blocker, digest, risk, standup, tpm
 from handlers.commands.router import CommandRouter
 
-COMMAND_MODULES = (tpm, blocker, risk)
+COMMAND_MODULES = (tpm, standup, blocker, risk, digest)
 
 
 def routers() -> list[CommandRouter]:

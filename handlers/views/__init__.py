@@ -2,9 +2,11 @@
 
 from slack_bolt import App
 
-from handlers.views import raid, setup
+from handlers.views import raid, setup, standup, standup_setup
 
 
 def register(app: App) -> None:
     setup.register(app)
     raid.register(app)
+    standup.register(app)
+    standup_setup.register(app)

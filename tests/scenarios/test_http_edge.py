@@ -66,9 +66,14 @@ def test_every_manifest_command_and_event_is_handled(slack, bot):
         assert response.status == 200, command
         assert response.json and response.json.get("blocks"), command
     assert slack.command("/not-ours", "help").status == 404
+    deliveries = {
+        "app_home_opened": lambda: slack.app_home_opened("U0ALICE"),
+        "message.im": lambda: slack.message("D0ALICE", "U0ALICE", "hello"),
+        "message.channels": lambda: slack.message("C0GENERAL", "U0ALICE", "hello"),
+        "message.groups": lambda: slack.message("C0LEADERS", "U0ALICE", "hello"),
+    }
     for event_type in manifest["settings"]["event_subscriptions"]["bot_events"]:
-        assert event_type == "app_home_opened"  # extend with a payload per new event below
-        assert slack.app_home_opened("U0ALICE").status == 200
+        assert deliveries[event_type]().status == 200, event_type
     bot.wait_idle()
 
 

@@ -1,0 +1,37 @@
+"""The stand-up digest: one message per run. The first post goes through the outbound queue under the
+run's key (so the schedule, `/digest` and a restart can never post it twice); later changes edit it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.blocks.standups import build_digest, digest_text
+from bot.services.standups import run_state
+from storage.models import OutboundMessage, Program
+from storage.outbox import by_key, enqueue
+from storage.standup_models import StandupRun
+
+
+def digest_key(run: StandupRun) -> str:
+    return f"standup.digest:{run.id}"
+
+
+def digest_payload(*, session: Session, program: Program, run: StandupRun, now: datetime) -> dict:
+    state = run_state(session=session, run=run, team_id=program.team_id, at=now)
+    return {"channel": run.digest_channel or program.channel_id, "text": digest_text(program.name, run.day),
+            "blocks": build_digest(program.name, run.day, state), "unfurl_links": False}
+
+
+def queue_digest(*, session: Session, program: Program, run: StandupRun, now: datetime,
+                 occurrence_id: int | None = None) -> OutboundMessage | None:
+    """Queue the run's digest unless it already is (or was sent); returns the queued row or None."""
+    return enqueue(session=session, key=digest_key(run), team_id=program.team_id, method="chat.postMessage",
+                   payload=digest_payload(session=session, program=program, run=run, now=now), now=now,
+                   occurrence_id=occurrence_id)
+
+
+def posted_digest(*, session: Session, run: StandupRun) -> OutboundMessage | None:
+    message = by_key(session=session, key=digest_key(run))
+    return message if message is not None and message.status == "sent" and message.result_ts else None

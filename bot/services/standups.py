@@ -1,0 +1,175 @@
+"""Stand-ups: parsing an update, the day's run with its snapshot, answers, skips, out of office,
+and who has answered."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session, select
+
+from bot.services.errors import UserError
+from bot.services.timezones import zone
+from storage.models import Member, Program
+from storage.standup_models import StandupAnswer, StandupConfig, StandupRun
+
+UPDATE_EXAMPLE = "/standup y: shipped the login page; t: payments API; b: waiting on keys from @dana"
+SECTION_NAMES = {"yesterday": "yesterday", "y": "yesterday", "today": "today", "t": "today",
+                 "blockers": "blockers", "blocker": "blockers", "b": "blockers"}
+_SECTION = re.compile(r"(?:^|(?<=[;\n]))\s*(yesterday|today|blockers?|y|t|b)\s*:", re.I)
+NOTHING = {"none", "nothing", "no", "n/a", "na", "-", "nope", "no blockers", "nothing blocking"}
+
+
+@dataclass(frozen=True)
+class Update:
+    yesterday: str = ""
+    today: str = ""
+    blockers: str = ""
+
+    @property
+    def has_blockers(self) -> bool:
+        return bool(self.blockers) and self.blockers.strip().lower().rstrip(".!") not in NOTHING
+
+
+def parse_update(text: str) -> Update:
+    """`y: …; t: …; b: …` (or new lines); plain text without sections is the "today" answer."""
+    text = (text or "").strip()
+    if not text:
+        raise UserError("Your update is empty.", UPDATE_EXAMPLE)
+    matches = list(_SECTION.finditer(text))
+    if not matches:
+        return Update(today=" ".join(text.split()))
+    if text[: matches[0].start()].strip(" ;\n"):
+        raise UserError("Start each part with its section, like `t:` for today.", UPDATE_EXAMPLE)
+    found: dict[str, str] = {}
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        name = SECTION_NAMES[match.group(1).lower()]
+        body = " ".join(text[match.end():end].strip(" ;\n").split())
+        if not body:
+            raise UserError(f"`{match.group(1)}:` has no text after it.", UPDATE_EXAMPLE)
+        found[name] = (found[name] + " " + body) if name in found else body
+    return Update(**found)
+
+
+def config_of(*, session: Session, program: Program) -> StandupConfig:
+    config = session.get(StandupConfig, program.id)
+    if config is None:
+        config = StandupConfig(program_id=program.id, days=list(program.working_days),
+                               digest_channel_id=program.channel_id, participants=[], updated_at=program.created_at)
+    return config
+
+
+def parse_hhmm(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def program_day(program: Program, now: datetime) -> date:
+    return now.astimezone(zone(program.timezone)).date()
+
+
+def ensure_run(*, session: Session, program: Program, day: date, now: datetime,
+               config: StandupConfig | None = None) -> StandupRun:
+    """The day's run, created with a snapshot of the questions and roster the first time it is needed."""
+    run = session.exec(select(StandupRun).where(StandupRun.program_id == program.id,
+                                                StandupRun.day == day.isoformat())).first()
+    if run is not None:
+        return run
+    config = config or config_of(session=session, program=program)
+    cutoff = datetime.combine(day, parse_hhmm(config.cutoff), tzinfo=zone(program.timezone))
+    run = StandupRun(program_id=program.id, day=day.isoformat(), questions=list(config.questions),
+                     roster=list(config.participants), cutoff_at=cutoff, digest_channel=config.digest_channel_id
+                     or program.channel_id, created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(run)
+    except Exception:  # another process created it first: use theirs
+        run = session.exec(select(StandupRun).where(StandupRun.program_id == program.id,
+                                                    StandupRun.day == day.isoformat())).one()
+    return run
+
+
+def current_answers(*, session: Session, run: StandupRun) -> dict[str, StandupAnswer]:
+    rows = session.exec(select(StandupAnswer).where(StandupAnswer.run_id == run.id,
+                                                    StandupAnswer.superseded == False)  # noqa: E712
+                        .order_by(StandupAnswer.answered_at, StandupAnswer.id)).all()
+    return {row.user_id: row for row in rows}
+
+
+def _supersede(session: Session, run: StandupRun, user_id: str) -> None:
+    previous = current_answers(session=session, run=run).get(user_id)
+    if previous is not None:
+        previous.superseded = True
+        session.add(previous)
+
+
+def record_answer(*, session: Session, run: StandupRun, user_id: str, update: Update, source: str,
+                  now: datetime) -> StandupAnswer:
+    _supersede(session, run, user_id)
+    answer = StandupAnswer(run_id=run.id, user_id=user_id, yesterday=update.yesterday[:3000],
+                           today=update.today[:3000], blockers=update.blockers[:3000], source=source,
+                           late=bool(run.cutoff_at and now > run.cutoff_at), answered_at=now)
+    if user_id not in run.roster:
+        run.roster = [*run.roster, user_id]
+        session.add(run)
+    session.add(answer)
+    return answer
+
+
+def record_skip(*, session: Session, run: StandupRun, user_id: str, reason: str, now: datetime) -> StandupAnswer:
+    _supersede(session, run, user_id)
+    answer = StandupAnswer(run_id=run.id, user_id=user_id, skipped=True, skip_reason=reason[:500], source="command",
+                           late=bool(run.cutoff_at and now > run.cutoff_at), answered_at=now)
+    session.add(answer)
+    return answer
+
+
+def out_of_office(members: list[Member], at: datetime) -> set[str]:
+    return {m.user_id for m in members if m.ooo_until is not None and m.ooo_until > at}
+
+
+@dataclass(frozen=True)
+class RunState:
+    run: StandupRun
+    answers: dict[str, StandupAnswer]
+    out: set[str]
+
+    @property
+    def answered(self) -> list[str]:
+        return [u for u, a in self.answers.items() if not a.skipped]
+
+    @property
+    def skipped(self) -> list[str]:
+        return [u for u, a in self.answers.items() if a.skipped]
+
+    @property
+    def missing(self) -> list[str]:
+        return [u for u in self.run.roster if u not in self.answers and u not in self.out]
+
+
+def run_state(*, session: Session, run: StandupRun, team_id: str, at: datetime) -> RunState:
+    members = list(session.exec(select(Member).where(Member.team_id == team_id,
+                                                     Member.user_id.in_(run.roster or [""]))))
+    return RunState(run, current_answers(session=session, run=run), out_of_office(members, at))
+
+
+def week_participation(*, session: Session, program: Program, today: date) -> dict[str, dict[str, int]]:
+    """Per member over the last 7 days' runs: on time, late, missed, skipped (from the run snapshots)."""
+    since = (today - timedelta(days=6)).isoformat()
+    runs = list(session.exec(select(StandupRun).where(StandupRun.program_id == program.id, StandupRun.day >= since,
+                                                      StandupRun.day <= today.isoformat())))
+    answers = list(session.exec(select(StandupAnswer).where(StandupAnswer.run_id.in_([r.id for r in runs] or [0]),
+                                                            StandupAnswer.superseded == False)))  # noqa: E712
+    by_run: dict[int, dict[str, StandupAnswer]] = {}
+    for answer in answers:
+        by_run.setdefault(answer.run_id, {})[answer.user_id] = answer
+    stats: dict[str, dict[str, int]] = {}
+    for run in runs:
+        for user in run.roster:
+            row = stats.setdefault(user, {"on time": 0, "late": 0, "missed": 0, "skipped": 0})
+            answer = by_run.get(run.id, {}).get(user)
+            key = "missed" if answer is None else "skipped" if answer.skipped else "late" if answer.late else "on time"
+            row[key] += 1
+    return stats

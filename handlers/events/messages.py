@@ -1,0 +1,48 @@
+"""Plain replies as stand-up answers: a DM to the bot, or a reply in the channel prompt's thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlmodel import select
+
+from bot.services.standups import parse_update
+from handlers.standup_flow import answer
+from storage.models import Program
+from storage.outbox import sent_message_at
+from storage.standup_models import StandupRun
+
+IGNORED_SUBTYPES = {"bot_message", "message_changed", "message_deleted", "channel_join", "channel_leave",
+                    "thread_broadcast"}
+
+
+def on_message(event: dict, body: dict, client: WebClient, context: dict[str, Any]) -> None:
+    if event.get("bot_id") or event.get("subtype") in IGNORED_SUBTYPES or not event.get("user"):
+        return
+    deps = context["deps"]
+    user_id, team_id = event["user"], body.get("team_id", "")
+    with deps.session() as session:
+        if event.get("channel_type") == "im":
+            run = _latest_run_with(session, team_id, user_id)
+        elif event.get("thread_ts"):
+            prompt = sent_message_at(session=session, channel=event.get("channel", ""), ts=event["thread_ts"])
+            run_id = ((prompt.payload.get("metadata") or {}).get("event_payload") or {}).get("run_id") if prompt else None
+            run = session.get(StandupRun, run_id) if run_id else None
+        else:
+            return
+        program = session.get(Program, run.program_id) if run else None
+    if run is None or program is None:
+        return
+    update = parse_update(event.get("text", ""))
+    _, late = answer(client, deps, program, user_id, update, "dm" if event.get("channel_type") == "im" else "thread",
+                     run_id=run.id)
+    client.reactions_add(channel=event["channel"], timestamp=event["ts"], name="white_check_mark")
+
+
+def _latest_run_with(session, team_id: str, user_id: str) -> StandupRun | None:
+    """The newest run whose roster has the user, in a program of this workspace."""
+    runs = session.exec(select(StandupRun).join(Program, Program.id == StandupRun.program_id)
+                        .where(Program.team_id == team_id).order_by(StandupRun.day.desc(), StandupRun.id.desc())
+                        .limit(20)).all()
+    return next((run for run in runs if user_id in run.roster), None)

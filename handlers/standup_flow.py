@@ -1,0 +1,48 @@
+"""Stand-up steps shared by the command, the modal and replies: record an answer, then keep the day's
+digest (if it is already out) up to date by editing its one message."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.notifier import drain_outbox
+from bot.services.standup_digest import digest_payload, posted_digest, queue_digest
+from bot.services.standups import Update, ensure_run, program_day, record_answer
+from storage.models import Program
+from storage.standup_models import StandupRun
+
+
+def answer(client: WebClient, deps: Deps, program: Program, user_id: str, update: Update, source: str,
+           run_id: int | None = None) -> tuple[StandupRun, bool]:
+    now = deps.clock.now()
+    with deps.session() as session:
+        run = session.get(StandupRun, run_id) if run_id else ensure_run(
+            session=session, program=program, day=program_day(program, now), now=now)
+        row = record_answer(session=session, run=run, user_id=user_id, update=update, source=source, now=now)
+        late = row.late
+    refresh_digest(client, deps, program, run)
+    return run, late
+
+
+def refresh_digest(client: WebClient, deps: Deps, program: Program, run: StandupRun) -> None:
+    """Edit the run's digest in place if it has been posted; nothing to do before that."""
+    with deps.session() as session:
+        message = posted_digest(session=session, run=run)
+        if message is None:
+            return
+        payload = digest_payload(session=session, program=program, run=run, now=deps.clock.now())
+    client.chat_update(channel=message.channel, ts=message.result_ts, text=payload["text"], blocks=payload["blocks"])
+
+
+def post_digest_now(client: WebClient, deps: Deps, program: Program) -> StandupRun:
+    """`/digest`: the same message the schedule posts — posted once, then edited."""
+    now = deps.clock.now()
+    with deps.session() as session:
+        run = ensure_run(session=session, program=program, day=program_day(program, now), now=now)
+        queued = queue_digest(session=session, program=program, run=run, now=now)
+    if queued is not None:
+        drain_outbox(deps, client)
+    else:
+        refresh_digest(client, deps, program, run)
+    return run

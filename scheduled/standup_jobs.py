@@ -1,0 +1,139 @@
+"""Stand-up schedule: each participant's prompt at their own local time, one reminder to those who have
+not answered, and the digest at the program's cutoff. Each is an occurrence in the ledger, so it is
+sent once however many ticks, restarts or processes see it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from bot.blocks.standups import build_prompt
+from bot.deps import Deps
+from bot.services.holidays_calendar import is_holiday
+from bot.services.standup_digest import queue_digest
+from bot.services.standups import current_answers, ensure_run, parse_hhmm
+from bot.services.timezones import zone
+from scheduled.jobs import Due, daily_instants
+from storage.models import Member, Occurrence, Program
+from storage.outbox import enqueue
+from storage.standup_models import StandupConfig, StandupRun
+
+PROMPT_KIND, REMINDER_KIND, DIGEST_KIND = "standup.prompt", "standup.reminder", "standup.digest"
+
+
+def _configs(session: Session) -> list[tuple[StandupConfig, Program]]:
+    return list(session.exec(select(StandupConfig, Program).join(Program, Program.id == StandupConfig.program_id)
+                             .where(StandupConfig.enabled == True)))  # noqa: E712
+
+
+def _members(session: Session, team_id: str, users: list[str]) -> dict[str, Member]:
+    rows = session.exec(select(Member).where(Member.team_id == team_id, Member.user_id.in_(users or [""])))
+    return {m.user_id: m for m in rows}
+
+
+def _prompt_instants(config: StandupConfig, program: Program, member_tz: str, start: datetime,
+                     end: datetime) -> list[tuple[datetime, date]]:
+    """(instant, participant's local day) for each prompt in the window, on working days, not holidays."""
+    tz = zone(member_tz)
+    out = []
+    for instant in daily_instants(start, end, parse_hhmm(config.local_time), tz):
+        day = instant.astimezone(tz).date()
+        if day.weekday() in config.days and not is_holiday(program.holiday_region, day):
+            out.append((instant, day))
+    return out
+
+
+class StandupPrompts:
+    kind = PROMPT_KIND
+
+    def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
+        found = []
+        for config, program in _configs(session):
+            if config.mode == "thread":
+                for instant, day in _prompt_instants(config, program, program.timezone, start, end):
+                    found.append(Due(self.kind, f"{program.id}:channel", instant,
+                                     {"program_id": program.id, "day": day.isoformat(), "user": None}))
+                continue
+            members = _members(session, program.team_id, config.participants)
+            for user in config.participants:
+                member = members.get(user)
+                tz = member.timezone if member else program.timezone
+                for instant, day in _prompt_instants(config, program, tz, start, end):
+                    if member and member.ooo_until and member.ooo_until > instant:
+                        continue
+                    found.append(Due(self.kind, f"{program.id}:{user}", instant,
+                                     {"program_id": program.id, "day": day.isoformat(), "user": user}))
+        return found
+
+    def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
+        program = session.get(Program, due.data["program_id"])
+        config = session.get(StandupConfig, program.id)
+        run = ensure_run(session=session, program=program, day=date.fromisoformat(due.data["day"]),
+                         now=deps.clock.now(), config=config)
+        user = due.data["user"]
+        channel = user or program.channel_id
+        enqueue(session=session, key=f"{self.kind}:{occurrence.id}", team_id=program.team_id, method="chat.postMessage",
+                payload={"channel": channel, "text": f"Stand-up time for {program.name}",
+                         "blocks": build_prompt(program.name, run.questions, run.id, thread=user is None),
+                         "metadata": {"event_type": "tpmbot_standup_prompt",
+                                      "event_payload": {"run_id": run.id}}},
+                now=deps.clock.now(), occurrence_id=occurrence.id)
+
+
+class StandupReminders:
+    kind = REMINDER_KIND
+
+    def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
+        found = []
+        for config, program in _configs(session):
+            if config.mode != "dm" or config.reminder_minutes <= 0:
+                continue
+            offset = timedelta(minutes=config.reminder_minutes)
+            members = _members(session, program.team_id, config.participants)
+            for user in config.participants:
+                tz = members[user].timezone if user in members else program.timezone
+                for instant, day in _prompt_instants(config, program, tz, start - offset, end - offset):
+                    found.append(Due(self.kind, f"{program.id}:{user}", instant + offset,
+                                     {"program_id": program.id, "day": day.isoformat(), "user": user}))
+        return found
+
+    def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
+        program = session.get(Program, due.data["program_id"])
+        user = due.data["user"]
+        run = session.exec(select(StandupRun).where(StandupRun.program_id == program.id,
+                                                    StandupRun.day == due.data["day"])).first()
+        member = _members(session, program.team_id, [user]).get(user)
+        out = member is not None and member.ooo_until is not None and member.ooo_until > due.due_at
+        if run is None or user in current_answers(session=session, run=run) or out:
+            occurrence.detail = "no reminder needed"
+            return
+        enqueue(session=session, key=f"{self.kind}:{occurrence.id}", team_id=program.team_id,
+                method="chat.postMessage", payload={
+                    "channel": user, "text": f"Reminder: your stand-up for {program.name} is still open.",
+                    "blocks": build_prompt(program.name, run.questions, run.id, thread=False)},
+                now=deps.clock.now(), occurrence_id=occurrence.id)
+
+
+class StandupDigests:
+    kind = DIGEST_KIND
+
+    def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
+        found = []
+        for config, program in _configs(session):
+            for instant in daily_instants(start, end, parse_hhmm(config.cutoff), zone(program.timezone)):
+                day = instant.astimezone(zone(program.timezone)).date()
+                if day.weekday() in config.days and not is_holiday(program.holiday_region, day):
+                    found.append(Due(self.kind, str(program.id), instant,
+                                     {"program_id": program.id, "day": day.isoformat()}))
+        return found
+
+    def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
+        program = session.get(Program, due.data["program_id"])
+        run = ensure_run(session=session, program=program, day=date.fromisoformat(due.data["day"]),
+                         now=deps.clock.now(), config=session.get(StandupConfig, program.id))
+        if queue_digest(session=session, program=program, run=run, now=deps.clock.now(),
+                        occurrence_id=occurrence.id) is None:
+            occurrence.detail = "digest already posted"
+
+
