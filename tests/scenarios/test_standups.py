@@ -1,0 +1,221 @@
+"""Stand-ups end to end: set-up, prompts in each member's zone, three ways to answer, reminder, and a
+digest that is posted once and edited when a late answer arrives. Scheduled work runs through
+`run_due` at explicit instants, exactly as `tpmbot tick --at` does."""
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from sqlmodel import select
+
+from sandbox import state_values as sv
+from scheduled.tick import run_due
+from storage.models import Member, Occurrence, Program
+from storage.standup_models import StandupAnswer, StandupConfig
+
+UTC = timezone.utc
+
+
+def cmd(slack, bot, text, user="U0ALICE", name="/standup", channel="C0APOLLO"):
+    response = slack.command(name, text, user=user, channel=channel)
+    bot.wait_idle()
+    return response
+
+
+def answers(deps, current=True):
+    with deps.session() as session:
+        query = select(StandupAnswer).order_by(StandupAnswer.id)
+        if current:
+            query = query.where(StandupAnswer.superseded == False)  # noqa: E712
+        return session.exec(query).all()
+
+
+def tick(deps, bot, clock, at):
+    clock.set(at)
+    report = run_due(deps, at, client=bot.app.client)
+    bot.wait_idle()
+    return report
+
+
+def setup(slack, bot, workspace, participants=("U0ALICE", "U0KENJI", "U0DIETER"), mode="dm", days=("0", "1", "2", "3", "4")):
+    cmd(slack, bot, "help", name="/tpm")  # Alice binds the channel and leads the program
+    cmd(slack, bot, "setup")
+    view = workspace.latest_view("U0ALICE", callback_id="standup.setup.modal")
+    values = {
+        "standup.setup.time": {"standup.setup.input": sv.timepicker("09:30")},
+        "standup.setup.days": {"standup.setup.input": sv.checkboxes(list(days))},
+        "standup.setup.questions": {"standup.setup.input": sv.plain_text("Yesterday?\nToday?\nBlockers?")},
+        "standup.setup.participants": {"standup.setup.input": sv.multi_users_select(list(participants))},
+        "standup.setup.mode": {"standup.setup.input": sv.static_select(mode)},
+        "standup.setup.reminder": {"standup.setup.input": sv.plain_text("60")},
+        "standup.setup.cutoff": {"standup.setup.input": sv.timepicker("11:30")},
+        "standup.setup.digest_channel": {"standup.setup.input": sv.conversations_select("C0APOLLO")},
+    }
+    return view, values
+
+
+def test_one_line_update_sections_and_bad_input(slack, bot, deps, workspace):
+    response = cmd(slack, bot, "y: shipped login; t: payments API\nb: waiting on keys")
+    assert response.status == 200
+    [answer] = answers(deps)
+    assert (answer.yesterday, answer.today, answer.blockers) == ("shipped login", "payments API", "waiting on keys")
+    assert "Got your stand-up" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    cmd(slack, bot, "just the plan for today")
+    assert answers(deps)[0].today == "just the plan for today" and len(answers(deps, current=False)) == 2
+    bad = cmd(slack, bot, "t: something; b:")
+    assert "`b:` has no text after it" in bad.json["text"] and "Example: `/standup" in bad.json["text"]
+    assert len(answers(deps, current=False)) == 2
+
+
+def test_skip_ooo_and_status(slack, bot, deps, workspace):
+    cmd(slack, bot, "t: coding", user="U0BOB")
+    cmd(slack, bot, "skip dentist", user="U0DIETER")
+    cmd(slack, bot, "ooo until yesterday", user="U0KENJI")
+    assert "is in the past" in workspace.ephemerals(user="U0KENJI")[-1]["text"]
+    cmd(slack, bot, "ooo until dec 10", user="U0KENJI")
+    assert "out until Thu 10 Dec 2026 (Asia/Tokyo)" in workspace.ephemerals(user="U0KENJI")[-1]["text"]
+    cmd(slack, bot, "status")
+    status = workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert "Answered: <@U0BOB>" in status and "Skipped: <@U0DIETER>" in status
+    cmd(slack, bot, "status week")
+    assert "<@U0BOB>: 1 / 0 / 0 / 0" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    cmd(slack, bot, "status month")
+    assert "isn't a status view" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+
+
+def test_setup_modal_validates_then_saves(slack, bot, deps, workspace):
+    view, values = setup(slack, bot, workspace)
+    bad = dict(values, **{"standup.setup.days": {"standup.setup.input": sv.checkboxes([])},
+                          "standup.setup.reminder": {"standup.setup.input": sv.plain_text("soon")}})
+    response = slack.view_submission(view, bad, user="U0ALICE")
+    assert set(response.json["errors"]) == {"standup.setup.days", "standup.setup.reminder"}
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    with deps.session() as session:
+        config = session.exec(select(StandupConfig)).one()
+    assert (config.local_time, config.cutoff, config.participants) == ("09:30", "11:30", ["U0ALICE", "U0KENJI", "U0DIETER"])
+    assert config.questions == ["Yesterday?", "Today?", "Blockers?"]
+    assert "Stand-up saved: 3 people" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+
+
+def test_prompts_go_out_at_each_members_local_time_once(slack, bot, deps, workspace, sandbox, clock):
+    view, values = setup(slack, bot, workspace)
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    sandbox.clear_calls()
+    # Wednesday 2 Dec 2026 09:30 in Tokyo, Berlin and Los Angeles
+    kenji, dieter, alice = (datetime(2026, 12, 2, 0, 30, tzinfo=UTC), datetime(2026, 12, 2, 8, 30, tzinfo=UTC),
+                            datetime(2026, 12, 2, 17, 30, tzinfo=UTC))
+    tick(deps, bot, clock, kenji)
+    tick(deps, bot, clock, kenji + timedelta(seconds=30))  # the same minute again: nothing more
+    posts = sandbox.calls_to("chat.postMessage")
+    assert [p.args["channel"] for p in posts] == ["U0KENJI"]
+    assert "Answer" in json.dumps(posts[0].args["blocks"])
+    tick(deps, bot, clock, dieter)
+    tick(deps, bot, clock, alice)
+    assert [p.args["channel"] for p in sandbox.calls_to("chat.postMessage")] == ["U0KENJI", "U0DIETER", "U0ALICE"]
+
+
+def test_three_ways_to_answer_reminder_and_a_digest_edited_in_place(slack, bot, deps, workspace, sandbox, clock):
+    view, values = setup(slack, bot, workspace, participants=("U0DIETER", "U0KENJI", "U0PRIYA"))
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    day = datetime(2026, 12, 2, tzinfo=UTC)
+    tick(deps, bot, clock, day.replace(hour=0, minute=30))  # Kenji, Tokyo
+    tick(deps, bot, clock, day.replace(hour=4))  # Priya, Kolkata 09:30
+    tick(deps, bot, clock, day.replace(hour=8, minute=30))  # Dieter, Berlin
+    # Kenji answers by replying in the DM, Priya through the modal from the Answer button
+    slack.message("D0KENJI", "U0KENJI", "y: fixed crash; t: release build; b: none")
+    bot.wait_idle()
+    prompt = next(p for p in sandbox.calls_to("chat.postMessage") if p.args["channel"] == "U0PRIYA")
+    run_id = prompt.args["blocks"][-1]["elements"][0]["value"]
+    slack.block_action("standup.prompt.answer", value=run_id, user="U0PRIYA", channel="D0PRIYA")
+    bot.wait_idle()
+    modal = workspace.latest_view("U0PRIYA", callback_id="standup.modal")
+    slack.view_submission(modal, {"standup.modal.today": {"standup.modal.input": sv.plain_text("test plan")},
+                                  "standup.modal.blockers": {"standup.modal.input": sv.plain_text("no staging DB")}},
+                          user="U0PRIYA")
+    bot.wait_idle()
+    assert {a.user_id: a.source for a in answers(deps)} == {"U0KENJI": "dm", "U0PRIYA": "modal"}
+    # Reminder at Dieter's 10:30: only he has not answered
+    sandbox.clear_calls()
+    tick(deps, bot, clock, day.replace(hour=9, minute=30))
+    assert [p.args["channel"] for p in sandbox.calls_to("chat.postMessage")] == ["U0DIETER"]
+    assert "Reminder" in sandbox.calls_to("chat.postMessage")[0].args["text"]
+    # Digest at 11:30 program time (Los Angeles, Alice's zone): 19:30 UTC
+    sandbox.clear_calls()
+    tick(deps, bot, clock, day.replace(hour=19, minute=30))
+    [digest] = sandbox.calls_to("chat.postMessage")
+    text = json.dumps(digest.args["blocks"])
+    assert digest.args["channel"] == "C0APOLLO" and "*2* answered" in text and "Missing: <@U0DIETER>" in text
+    assert "standup.digest.log_blocker" in text  # Priya named a blocker; Kenji's "none" is not one
+    assert text.count("standup.digest.log_blocker") == 1
+    # Dieter answers late, by command: the digest is edited, not posted again
+    clock.advance(timedelta(minutes=10))
+    cmd(slack, bot, "t: on call", user="U0DIETER")
+    assert "marked late" in workspace.ephemerals(user="U0DIETER")[-1]["text"]
+    [update] = sandbox.calls_to("chat.update")
+    assert update.args["ts"] == digest.response["ts"] and "*3* answered" in json.dumps(update.args["blocks"])
+    assert "(late)" in json.dumps(update.args["blocks"])
+    cmd(slack, bot, "", name="/digest")
+    assert len(sandbox.calls_to("chat.postMessage")) == 1 and len(sandbox.calls_to("chat.update")) == 2
+    tick(deps, bot, clock, day.replace(hour=19, minute=30, second=40))
+    assert len(sandbox.calls_to("chat.postMessage")) == 1
+
+
+def test_thread_mode_takes_replies_in_the_prompt_thread(slack, bot, deps, workspace, sandbox, clock):
+    view, values = setup(slack, bot, workspace, participants=("U0BOB",), mode="thread")
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    sandbox.clear_calls()
+    tick(deps, bot, clock, datetime(2026, 12, 2, 17, 30, tzinfo=UTC))  # 09:30 in Los Angeles (program zone)
+    [prompt] = sandbox.calls_to("chat.postMessage")
+    assert prompt.args["channel"] == "C0APOLLO"
+    slack.message("C0APOLLO", "U0BOB", "t: reviews", thread_ts=prompt.response["ts"])
+    bot.wait_idle()
+    [answer] = answers(deps)
+    assert (answer.user_id, answer.today, answer.source) == ("U0BOB", "reviews", "thread")
+    slack.message("C0APOLLO", "U0BOB", "an unrelated message")
+    bot.wait_idle()
+    assert len(answers(deps)) == 1
+
+
+def test_daylight_saving_and_holidays_move_nothing(slack, bot, deps, workspace, sandbox, clock):
+    view, values = setup(slack, bot, workspace, participants=("U0BOB",))  # New York
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    with deps.session() as session:
+        program = session.exec(select(Program)).one()
+        program.holiday_region = "US"
+        session.add(program)
+    sandbox.clear_calls()
+    # Friday 30 Oct (EDT, UTC-4) and Monday 2 Nov (EST, UTC-5): 09:30 local each time
+    tick(deps, bot, clock, datetime(2026, 10, 30, 13, 30, tzinfo=UTC))
+    tick(deps, bot, clock, datetime(2026, 11, 2, 13, 30, tzinfo=UTC))
+    tick(deps, bot, clock, datetime(2026, 11, 2, 14, 30, tzinfo=UTC))
+    assert len(sandbox.calls_to("chat.postMessage")) == 2
+    with deps.session() as session:
+        due = sorted(o.due_at for o in session.exec(select(Occurrence).where(Occurrence.kind == "standup.prompt")))
+    assert due == [datetime(2026, 10, 30, 13, 30, tzinfo=UTC), datetime(2026, 11, 2, 14, 30, tzinfo=UTC)]
+    # Thanksgiving, Thursday 26 Nov 2026: no prompt
+    tick(deps, bot, clock, datetime(2026, 11, 26, 14, 30, tzinfo=UTC))
+    assert len(sandbox.calls_to("chat.postMessage")) == 2
+
+
+def test_a_slack_failure_mid_way_retries_without_double_prompts(slack, bot, deps, workspace, sandbox, clock):
+    view, values = setup(slack, bot, workspace, participants=("U0ALICE", "U0BOB", "U0MIA"))
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    # Make everyone's prompt due at the same instant: all in New York
+    with deps.session() as session:
+        for member in session.exec(select(Member)):
+            member.timezone = "America/New_York"
+            session.add(member)
+    sandbox.clear_calls()
+    sandbox.inject_faults(method="chat.postMessage", status=500, count=4)  # first prompt fails all 4 tries
+    at = datetime(2026, 12, 2, 14, 30, tzinfo=UTC)
+    tick(deps, bot, clock, at)
+    delivered = [c.args["channel"] for c in sandbox.calls_to("chat.postMessage") if c.status == 200]
+    assert len(delivered) == 2 and len(set(delivered)) == 2
+    tick(deps, bot, clock, at + timedelta(minutes=5))  # the queue retries the failed one
+    delivered = [c.args["channel"] for c in sandbox.calls_to("chat.postMessage") if c.status == 200]
+    assert sorted(delivered) == ["U0ALICE", "U0BOB", "U0MIA"]
