@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.clock import ensure_utc
 from bot.deps import Deps
 from bot.notifier import DrainReport, drain_outbox
+from bot.slack_directory import refresh_stale_timezones
 from scheduled.jobs import Job, default_jobs
 from storage.ledger import claim_occurrence
 
@@ -31,6 +32,9 @@ def run_due(deps: Deps, at: datetime, *, jobs: list[Job] | None = None, client: 
             window: timedelta = TICK_WINDOW) -> TickReport:
     at = ensure_utc(at)
     report = TickReport()
+    if client is not None:
+        # Prompts follow people's zones: refresh the day-old ones first (a bounded number per tick).
+        refresh_stale_timezones(deps, client)
     for job in jobs if jobs is not None else default_jobs():
         with deps.session() as session:
             due = job.due(session, at - window, at)

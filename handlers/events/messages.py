@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.services.standups import parse_update
+from handlers.raid_capture import capture_from_thread
 from handlers.standup_flow import answer
 from storage.models import Program
 from storage.outbox import sent_message_at
 from storage.standup_models import StandupRun
 
+CAPTURE = re.compile(r"^\s*(blocker|risk)\s*:\s*", re.I)
 IGNORED_SUBTYPES = {"bot_message", "message_changed", "message_deleted", "channel_join", "channel_leave",
                     "thread_broadcast"}
 
@@ -34,7 +37,11 @@ def on_message(event: dict, body: dict, client: WebClient, context: dict[str, An
         program = session.get(Program, run.program_id) if run else None
     if run is None or program is None:
         return
-    update = parse_update(event.get("text", ""))
+    text = event.get("text", "")
+    if event.get("thread_ts") and CAPTURE.match(text):
+        capture_from_thread(client, deps, program, event)
+        return
+    update = parse_update(text)
     _, late = answer(client, deps, program, user_id, update, "dm" if event.get("channel_type") == "im" else "thread",
                      run_id=run.id)
     client.reactions_add(channel=event["channel"], timestamp=event["ts"], name="white_check_mark")

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from sandbox import state_values as sv
 from scheduled.tick import run_due
-from storage.models import Member, Occurrence, Program
+from storage.models import Occurrence, Program
 from storage.standup_models import StandupAnswer, StandupConfig
 
 UTC = timezone.utc
@@ -205,11 +205,9 @@ def test_a_slack_failure_mid_way_retries_without_double_prompts(slack, bot, deps
     view, values = setup(slack, bot, workspace, participants=("U0ALICE", "U0BOB", "U0MIA"))
     slack.view_submission(view, values, user="U0ALICE")
     bot.wait_idle()
-    # Make everyone's prompt due at the same instant: all in New York
-    with deps.session() as session:
-        for member in session.exec(select(Member)):
-            member.timezone = "America/New_York"
-            session.add(member)
+    # Make everyone's prompt due at the same instant: all in New York (read from Slack on the daily refresh)
+    for user in ("U0ALICE", "U0BOB", "U0MIA"):
+        workspace.users[user]["tz"] = "America/New_York"
     sandbox.clear_calls()
     sandbox.inject_faults(method="chat.postMessage", status=500, count=4)  # first prompt fails all 4 tries
     at = datetime(2026, 12, 2, 14, 30, tzinfo=UTC)
@@ -219,3 +217,43 @@ def test_a_slack_failure_mid_way_retries_without_double_prompts(slack, bot, deps
     tick(deps, bot, clock, at + timedelta(minutes=5))  # the queue retries the failed one
     delivered = [c.args["channel"] for c in sandbox.calls_to("chat.postMessage") if c.status == 200]
     assert sorted(delivered) == ["U0ALICE", "U0BOB", "U0MIA"]
+
+
+def test_blocker_and_risk_replies_in_the_stand_up_thread_become_items(slack, bot, deps, workspace, sandbox, clock):
+    from storage.raid_models import Item
+
+    view, values = setup(slack, bot, workspace, participants=("U0BOB",), mode="thread")
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    tick(deps, bot, clock, datetime(2026, 12, 2, 17, 30, tzinfo=UTC))
+    [prompt] = sandbox.calls_to("chat.postMessage")
+    thread = prompt.response["ts"]
+    slack.message("C0APOLLO", "U0BOB", "blocker: staging DB is down sev:critical", thread_ts=thread)
+    slack.message("C0APOLLO", "U0BOB", "Risk: the vendor may slip p:4 i:4", thread_ts=thread)
+    slack.message("C0APOLLO", "U0BOB", "blocker: broken sev:urgent", thread_ts=thread)
+    bot.wait_idle()
+    with deps.session() as session:
+        found = {(i.kind, i.key, i.title, i.severity, i.score) for i in session.exec(select(Item))}
+        links = [i.source_link for i in session.exec(select(Item))]
+    assert found == {("blocker", "B-1", "staging DB is down", "critical", None),
+                     ("risk", "R-1", "the vendor may slip", None, 16)}
+    assert all(link.startswith("https://") for link in links)
+    replies = [e["text"] for e in workspace.ephemerals(user="U0BOB")]  # the three replies are handled concurrently
+    assert any("`sev:urgent` isn't a severity" in r and "Example: `blocker: " in r for r in replies)
+    assert answers(deps) == []  # item replies are not stand-up answers
+
+
+def test_a_member_whose_timezone_changes_is_prompted_in_the_new_zone(slack, bot, deps, workspace, sandbox, clock):
+    view, values = setup(slack, bot, workspace, participants=("U0DIETER",))
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    sandbox.clear_calls()
+    tick(deps, bot, clock, datetime(2026, 12, 2, 8, 30, tzinfo=UTC))  # 09:30 Berlin
+    workspace.users["U0DIETER"]["tz"] = "Asia/Tokyo"  # Dieter moves; Slack tells us on the next refresh
+    tick(deps, bot, clock, datetime(2026, 12, 4, 0, 30, tzinfo=UTC))  # 09:30 Tokyo on Friday
+    tick(deps, bot, clock, datetime(2026, 12, 4, 8, 30, tzinfo=UTC))  # 09:30 Berlin: no longer his time
+    prompts = [c for c in sandbox.calls_to("chat.postMessage") if c.args["channel"] == "U0DIETER"]
+    assert len(prompts) == 2
+    with deps.session() as session:
+        due = sorted(o.due_at for o in session.exec(select(Occurrence).where(Occurrence.kind == "standup.prompt")))
+    assert due == [datetime(2026, 12, 2, 8, 30, tzinfo=UTC), datetime(2026, 12, 4, 0, 30, tzinfo=UTC)]
