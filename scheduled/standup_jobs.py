@@ -44,6 +44,37 @@ def _prompt_instants(config: StandupConfig, program: Program, member_tz: str, st
     return out
 
 
+def _zones_due(session: Session, configs, start: datetime, end: datetime, offset: timedelta) -> set[str]:
+    """The zones (of any member, or any program) in which some config's prompt time falls in the window.
+    Most one-minute ticks match none, and then no member row is read at all."""
+    zones = set(session.exec(select(Member.timezone).distinct())) | {program.timezone for _, program in configs}
+    times = {config.local_time for config, _ in configs}
+    return {tz for tz in zones for local in times
+            if daily_instants(start - offset, end - offset, parse_hhmm(local), zone(tz))}
+
+
+def _participant_prompts(session: Session, start: datetime, end: datetime, offset: timedelta = timedelta(0),
+                         reminder_minutes: int | None = None):
+    """(config, program, user, member, instant + offset, day) for every DM participant whose prompt,
+    moved by ``offset``, falls in the window (``reminder_minutes`` picks the configs with that reminder)."""
+    configs = [(c, p) for c, p in _configs(session) if c.mode == "dm"
+               and (reminder_minutes is None or c.reminder_minutes == reminder_minutes)]
+    if not configs:
+        return
+    zones = _zones_due(session, configs, start, end, offset)
+    if not zones:
+        return
+    for config, program in configs:
+        members = _members(session, program.team_id, config.participants)
+        for user in config.participants:
+            member = members.get(user)
+            tz = member.timezone if member else program.timezone
+            if tz not in zones:
+                continue
+            for instant, day in _prompt_instants(config, program, tz, start - offset, end - offset):
+                yield config, program, user, member, instant + offset, day
+
+
 class StandupPrompts:
     kind = PROMPT_KIND
 
@@ -54,16 +85,11 @@ class StandupPrompts:
                 for instant, day in _prompt_instants(config, program, program.timezone, start, end):
                     found.append(Due(self.kind, f"{program.id}:channel", instant,
                                      {"program_id": program.id, "day": day.isoformat(), "user": None}))
+        for config, program, user, member, instant, day in _participant_prompts(session, start, end):
+            if member and member.ooo_until and member.ooo_until > instant:
                 continue
-            members = _members(session, program.team_id, config.participants)
-            for user in config.participants:
-                member = members.get(user)
-                tz = member.timezone if member else program.timezone
-                for instant, day in _prompt_instants(config, program, tz, start, end):
-                    if member and member.ooo_until and member.ooo_until > instant:
-                        continue
-                    found.append(Due(self.kind, f"{program.id}:{user}", instant,
-                                     {"program_id": program.id, "day": day.isoformat(), "user": user}))
+            found.append(Due(self.kind, f"{program.id}:{user}", instant,
+                             {"program_id": program.id, "day": day.isoformat(), "user": user}))
         return found
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
@@ -85,17 +111,13 @@ class StandupReminders:
     kind = REMINDER_KIND
 
     def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
+        offsets = {c.reminder_minutes for c, _ in _configs(session) if c.mode == "dm" and c.reminder_minutes > 0}
         found = []
-        for config, program in _configs(session):
-            if config.mode != "dm" or config.reminder_minutes <= 0:
-                continue
-            offset = timedelta(minutes=config.reminder_minutes)
-            members = _members(session, program.team_id, config.participants)
-            for user in config.participants:
-                tz = members[user].timezone if user in members else program.timezone
-                for instant, day in _prompt_instants(config, program, tz, start - offset, end - offset):
-                    found.append(Due(self.kind, f"{program.id}:{user}", instant + offset,
-                                     {"program_id": program.id, "day": day.isoformat(), "user": user}))
+        for minutes in sorted(offsets):
+            for config, program, user, _, instant, day in _participant_prompts(
+                    session, start, end, timedelta(minutes=minutes), reminder_minutes=minutes):
+                found.append(Due(self.kind, f"{program.id}:{user}", instant,
+                                 {"program_id": program.id, "day": day.isoformat(), "user": user}))
         return found
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
