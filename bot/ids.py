@@ -51,3 +51,7 @@ class Action(StrEnum):
     STANDUP_OPEN = "standup.prompt.answer"
     STANDUP_LOG_BLOCKER = "standup.digest.log_blocker"
     STANDUP_INPUT = "standup.modal.input"
+    ESCALATION_ACK = "escalation.card.acknowledge"
+    ESCALATION_RESOLVE = "escalation.card.resolve"
+    ESCALATION_SNOOZE = "escalation.card.snooze"
+    ESCALATION_REASSIGN = "escalation.card.reassign"

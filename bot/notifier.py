@@ -42,13 +42,14 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return delay
 
 
-def drain_outbox(deps: Deps, client: WebClient, *, limit: int = 200) -> DrainReport:
-    """Send every queued message that is due now. Safe to run from several threads or processes:
-    each message is taken in its own transaction (row-locked on PostgreSQL)."""
+def drain_outbox(deps: Deps, client: WebClient, *, limit: int = 200, keys: list[str] | None = None) -> DrainReport:
+    """Send every queued message that is due now (or only those with the given keys, for a listener
+    that just queued them). Safe to run from several threads or processes: each message is taken in
+    its own transaction (row-locked on PostgreSQL)."""
     report = DrainReport()
     for _ in range(limit):
         with deps.session() as session:
-            batch = due_messages(session=session, now=deps.clock.now(), limit=1)
+            batch = due_messages(session=session, now=deps.clock.now(), limit=1, keys=keys)
             if not batch:
                 break
             _send_one(session, client, batch[0], deps, report)
@@ -76,6 +77,8 @@ def _send_one(session, client: WebClient, message: OutboundMessage, deps: Deps, 
         report.retried += 1
     else:
         message.status = "sent"
+        # A DM addressed to a user id lands in a D… conversation: keep the id chat.update will need.
+        message.channel = response.get("channel") or message.channel
         message.result_ts = response.get("ts") or response.get("message_ts")
         message.sent_at = deps.clock.now()
         report.sent += 1

@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.raid import build_item_message, item_text
 from bot.deps import Deps
 from bot.services.errors import UserError
+from handlers.escalation_sync import sync_escalation
 from storage.models import Program
 from storage.raid_models import Item
 
@@ -27,7 +28,8 @@ def ensure_user(client: WebClient, user_id: str | None, example: str) -> None:
 
 
 def post_item_message(client: WebClient, deps: Deps, item: Item, program: Program) -> None:
-    """Post the item's canonical message in the program channel and remember where it is."""
+    """Post the item's canonical message in the program channel and remember where it is; a new item
+    that crosses an escalation rule (a critical blocker) is escalated at once."""
     response = client.chat_postMessage(channel=program.channel_id, text=item_text(item),
                                        blocks=build_item_message(item, program.timezone),
                                        unfurl_links=False)
@@ -36,13 +38,17 @@ def post_item_message(client: WebClient, deps: Deps, item: Item, program: Progra
         stored.message_channel, stored.message_ts = response["channel"], response["ts"]
         session.add(stored)
     item.message_channel, item.message_ts = response["channel"], response["ts"]
+    sync_escalation(client, deps, item.id, actor=item.reporter_id)
 
 
-def refresh_item_message(client: WebClient, deps: Deps, item: Item, program: Program) -> None:
-    """Every change edits the one canonical message (or posts it, if it never was)."""
+def refresh_item_message(client: WebClient, deps: Deps, item: Item, program: Program,
+                         actor: str | None = None) -> None:
+    """Every change edits the one canonical message (or posts it, if it never was) and the item's
+    escalation cards."""
     if item.message_channel and item.message_ts:
         client.chat_update(channel=item.message_channel, ts=item.message_ts, text=item_text(item),
                            blocks=build_item_message(item, program.timezone))
+        sync_escalation(client, deps, item.id, actor=actor)
     else:
         post_item_message(client, deps, item, program)
 

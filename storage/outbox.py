@@ -27,13 +27,16 @@ def enqueue(
         return None
 
 
-def due_messages(*, session: Session, now: datetime, limit: int = 100) -> list[OutboundMessage]:
+def due_messages(*, session: Session, now: datetime, limit: int = 100,
+                 keys: list[str] | None = None) -> list[OutboundMessage]:
     query = (
         select(OutboundMessage)
         .where(OutboundMessage.status == "pending", OutboundMessage.next_attempt_at <= now)
         .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
         .limit(limit)
     )
+    if keys is not None:
+        query = query.where(OutboundMessage.idempotency_key.in_(keys))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return list(session.exec(query))

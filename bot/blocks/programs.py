@@ -9,6 +9,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.text import channel, clip, escape, user
+from bot.services.escalation_rules import risk_threshold
+from bot.services.escalations import steps_hours
 from bot.ids import Action, Block, Callback
 from bot.services.programs import WEEKDAYS, SetupForm, describe_working_days
 from storage.models import Program
@@ -24,6 +26,7 @@ def build_settings(program: Program) -> list[dict]:
         MarkdownTextObject(text=f"*Timezone*\n{program.timezone}"),
         MarkdownTextObject(text=f"*Working days*\n{describe_working_days(program.working_days)}"),
         MarkdownTextObject(text=f"*Holiday region*\n{program.holiday_region or 'none'}"),
+        MarkdownTextObject(text=f"*Escalation ladder*\n{describe_ladder(program)}"),
     ]
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=f"*Settings of {clip(escape(program.name), 200)}*"), fields=fields),
@@ -31,6 +34,12 @@ def build_settings(program: Program) -> list[dict]:
                                              value=str(program.id))]),
     ]
     return [b.to_dict() for b in blocks]
+
+
+def describe_ladder(program: Program) -> str:
+    to_leads, to_channel = steps_hours(program, "")
+    return (f"owner → leads after {to_leads:g}h → escalation channel after {to_channel:g}h more (business hours); "
+            f"risks scoring ≥ {risk_threshold(program)}")
 
 
 def settings_text(program: Program) -> str:

@@ -28,7 +28,7 @@ def _apply(body: dict, action: dict, client: WebClient, context: dict[str, Any],
     with deps.session() as session:
         item = session.get(Item, item.id)
         change(session, item, program, body["user"]["id"], deps.clock.now())
-    refresh_item_message(client, deps, item, program)
+    refresh_item_message(client, deps, item, program, actor=body["user"]["id"])
 
 
 def on_resolve(ack: Ack, body: dict, action: dict, client: WebClient, context: dict[str, Any]) -> None:

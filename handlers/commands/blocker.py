@@ -74,5 +74,5 @@ def blocker_assign(call: CommandCall) -> None:
         item = raid.find_item(session=session, program=program, kind="blocker", key=key)
         raid.assign(session=session, program=program, item=item, actor=call.user_id, owner_id=match.group(1),
                     now=call.deps.clock.now())
-    refresh_item_message(call.client, call.deps, item, program)
+    refresh_item_message(call.client, call.deps, item, program, actor=call.user_id)
     reply(call, f":white_check_mark: {item.key} is now owned by <@{item.owner_id}>.")

@@ -60,7 +60,7 @@ def change(call: CommandCall, kind: str, action: str) -> Item:
             raid.reopen(session=session, program=program, item=item, actor=call.user_id, now=now)
         else:
             raid.resolve(session=session, program=program, item=item, actor=call.user_id, now=now, note=note.strip())
-    refresh_item_message(call.client, call.deps, item, program)
+    refresh_item_message(call.client, call.deps, item, program, actor=call.user_id)
     reply(call, f":white_check_mark: {item.key} is now {item.status}.")
     return item
 

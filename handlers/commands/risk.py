@@ -54,7 +54,7 @@ def risk_update(call: CommandCall) -> None:
                          probability=draft.probability if given & {"p", "prob", "probability"} else None,
                          impact=draft.impact if given & {"i", "impact"} else None,
                          mitigation=draft.mitigation or None)
-    refresh_item_message(call.client, call.deps, item, program)
+    refresh_item_message(call.client, call.deps, item, program, actor=call.user_id)
     reply(call, f":white_check_mark: {item.key} now scores {item.score} (P{item.probability} × I{item.impact}).")
 
 

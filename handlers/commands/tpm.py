@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from bot.blocks.help import build_help, help_fallback_text
-from bot.blocks.programs import build_settings, settings_text
+from bot.blocks.escalations import build_escalation_list
+from bot.blocks.programs import build_settings, describe_ladder, settings_text
+from bot.services.errors import UserError
 from handlers.commands.router import CommandCall, CommandRouter
 from handlers.programs import ensure_bound, program_here
 from handlers.setup_modal import ensure_lead, open_setup_modal
+from storage.escalations import live as live_escalations
+from storage.models import Program
 
 router = CommandRouter("/tpm", "the program this channel is home to", "/tpm setup")
 
@@ -45,3 +49,54 @@ def tpm_settings(call: CommandCall) -> None:
     program = _program(call)
     call.respond(text=settings_text(program), blocks=build_settings(program), response_type="ephemeral",
                  replace_original=False)
+
+
+ESCALATIONS_EXAMPLE = "/tpm escalations ladder 4 8"
+
+
+@router.sub("escalations", usage="/tpm escalations [ladder <hours> <hours>] [threshold <score>]",
+            summary="live escalations; leads set the ladder's steps (business hours) and the risk threshold")
+def tpm_escalations(call: CommandCall) -> None:
+    words = call.text.lower().split()
+    updates = _escalation_settings(words) if words else {}
+    call.ack()
+    program = _program(call)
+    if updates:
+        ensure_lead(program, call.user_id)
+        with call.deps.session() as session:
+            stored = session.get(Program, program.id)
+            stored.settings = {**(stored.settings or {}), **updates}
+            stored.updated_at = call.deps.clock.now()
+            session.add(stored)
+            said = describe_ladder(stored)
+        call.respond(text=f":white_check_mark: Escalations of {program.name}: {said}.", response_type="ephemeral",
+                     replace_original=False)
+        return
+    with call.deps.session() as session:
+        rows = live_escalations(session=session, program_id=program.id)
+    call.respond(text=f"{len(rows)} live escalation(s) in {program.name}", response_type="ephemeral",
+                 blocks=build_escalation_list(rows, call.deps.clock.now()), replace_original=False)
+
+
+def _escalation_settings(words: list[str]) -> dict:
+    """`ladder 4 8` and/or `threshold 12`, checked before anything is acked or stored."""
+    updates: dict = {}
+    rest = list(words)
+    while rest:
+        word = rest.pop(0)
+        if word == "ladder" and len(rest) >= 2 and all(_hours(w) is not None for w in rest[:2]):
+            updates["escalation_steps_hours"] = [_hours(rest.pop(0)), _hours(rest.pop(0))]
+        elif word == "threshold" and rest and rest[0].isdigit() and 1 <= int(rest[0]) <= 25:
+            updates["risk_threshold"] = int(rest.pop(0))
+        else:
+            raise UserError("Give `ladder` two step lengths in business hours (0.5–40), and/or `threshold` "
+                            "a risk score from 1 to 25.", ESCALATIONS_EXAMPLE)
+    return updates
+
+
+def _hours(word: str) -> float | None:
+    try:
+        value = float(word.removesuffix("h"))
+    except ValueError:
+        return None
+    return value if 0.5 <= value <= 40 else None

@@ -82,7 +82,7 @@ def on_item_submitted(ack: Ack, body: dict, view: dict, client: WebClient, conte
         with deps.session() as session:
             item = session.get(Item, item.id)
             raid.edit(session=session, program=program, item=item, actor=user_id, now=now, **fields)
-        refresh_item_message(client, deps, item, program)
+        refresh_item_message(client, deps, item, program, actor=user_id)
         return
     channel_id = metadata["channel_id"]
     program = program_here(client, None, deps, team_id=team_id, channel_id=channel_id, channel_name="",

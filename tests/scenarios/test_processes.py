@@ -81,7 +81,8 @@ def test_tick_runs_each_occurrence_once(empty_database_url):
     again = subprocess.run([TPMBOT, "tick", "--at", "2026-12-01T03:00:40Z"], env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=60)
     assert first.returncode == 0 and "ran housekeeping global due 2026-12-01T03:00:00+00:00" in first.stdout
-    assert again.returncode == 0 and "0 ran, 1 already done" in again.stdout
+    assert "ran escalation.sweep all due 2026-12-01T03:00:00+00:00" in first.stdout
+    assert again.returncode == 0 and "0 ran, 2 already done" in again.stdout
     bad = subprocess.run([TPMBOT, "tick", "--at", "tomorrow"], env=env, cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "ISO-8601" in bad.stderr
 

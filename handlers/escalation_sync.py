@@ -1,0 +1,37 @@
+"""After anything happens to an item (created, resolved, reassigned, re-scored…) or to its escalation
+(acknowledged, snoozed), bring the escalation in line and send the resulting cards and edits now."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot.blocks.escalations import build_card
+from bot.deps import Deps
+from bot.notifier import drain_outbox
+from bot.services import escalations
+from storage.escalation_models import Escalation
+from storage.escalations import for_item
+from storage.models import Program
+from storage.raid_models import Item
+
+Change = Callable[[Session, Escalation | None, Item, Program], None]
+
+
+def sync_escalation(client: WebClient, deps: Deps, item_id: int, *, actor: str | None = None,
+                    change: Change | None = None) -> Escalation | None:
+    now = deps.clock.now()
+    with deps.session() as session:
+        item = session.get(Item, item_id)
+        program = session.get(Program, item.program_id)
+        escalation = for_item(session=session, item_id=item_id)
+        seen = escalation.revision if escalation is not None else None
+        if change is not None:
+            change(session, escalation, item, program)
+        escalation, keys = escalations.step(session, escalation, item=item, program=program, now=now,
+                                            render=build_card, actor=actor, seen_revision=seen)
+    if keys:
+        drain_outbox(deps, client, keys=keys)
+    return escalation
