@@ -1,9 +1,6 @@
 """The digest is composed with a fixed number of queries, however large the team or long the history."""
 
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
-
-from sqlalchemy import event
 
 from bot.services.standup_digest import digest_payload
 from bot.services.standups import Update, ensure_run, record_answer
@@ -11,22 +8,9 @@ from storage.engine import session_scope
 from storage.models import Member, Program
 from storage.programs import add_program, ensure_workspace
 from storage.standup_models import StandupConfig
+from tests.querycount import counting
 
 T = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)
-
-
-@contextmanager
-def counting(engine):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def team(engine, channel: str, size: int, days: int) -> tuple[int, int]:

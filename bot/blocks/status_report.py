@@ -1,0 +1,87 @@
+"""The status report message: RAG up top, then KPIs, highlights, top risks with trend, ageing blockers
+and the week's new and closed items. Every list is capped ("…and N more") and every text clipped, so
+the message fits Slack's limits however large the program is."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+
+from bot.blocks.raid import SEVERITY_ICON, local_date
+from bot.blocks.text import clip, escape
+from bot.services.raid import describe_age, past_sla
+from bot.services.status_report import StatusReport
+
+RAG_ICON = {"green": ":large_green_circle:", "amber": ":large_yellow_circle:", "red": ":red_circle:"}
+MAX_LINES = 8
+
+
+def _capped(lines: list[str], total: int | None = None) -> str:
+    total = len(lines) if total is None else total
+    shown = lines[:MAX_LINES]
+    if total > len(shown):
+        shown.append(f"_…and {total - len(shown)} more_")
+    return clip("\n".join(shown), 3000)
+
+
+def _trend(report_risk) -> str:
+    before, now = report_risk.score_week_ago, report_risk.item.score or 0
+    if before is None:
+        return "new"
+    if now > before:
+        return f":arrow_up: from {before}"
+    if now < before:
+        return f":arrow_down: from {before}"
+    return "→ unchanged"
+
+
+def _section(title: str, body: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(f"*{title}*\n{body}", 3000)))
+
+
+def report_text(report: StatusReport) -> str:
+    return f"Status of {report.program.name}: {report.rag.upper()}"
+
+
+def build_status_report(report: StatusReport) -> list[dict]:
+    program, now = report.program, report.now
+    blocks: list = [
+        HeaderBlock(text=clip(f"Status · {program.name} · week to {local_date(now, program.timezone)}", 150)),
+        SectionBlock(text=MarkdownTextObject(text=clip(
+            f"{RAG_ICON[report.rag]} *{report.rag.upper()}* — " + "; ".join(escape(r) for r in report.reasons), 3000))),
+    ]
+    participation = f"{report.participation:.0%}" if report.participation is not None else "no stand-ups"
+    mttr = (f"{report.blocker_mttr_hours / 24:.1f} days" if (report.blocker_mttr_hours or 0) >= 48
+            else f"{report.blocker_mttr_hours:.1f} h" if report.blocker_mttr_hours is not None else "none resolved")
+    exposure_change = report.risk_exposure - report.risk_exposure_week_ago
+    arrow = ":arrow_up:" if exposure_change > 0 else ":arrow_down:" if exposure_change < 0 else "→"
+    blocks.append(SectionBlock(fields=[
+        MarkdownTextObject(text=f"*Stand-up participation (7 days)*\n{participation}"),
+        MarkdownTextObject(text=f"*Blocker mean time to resolve (30 days)*\n{mttr}"),
+        MarkdownTextObject(text=f"*Risk exposure (sum of scores)*\n{report.risk_exposure} {arrow} "
+                                f"{'+' if exposure_change > 0 else ''}{exposure_change} this week"),
+        MarkdownTextObject(text=f"*Open*\n{len(report.open_blockers)} blocker(s), {report.open_risks} risk(s)"),
+    ]))
+    blocks.append(DividerBlock())
+    if report.highlights:
+        blocks.append(_section("Highlights from stand-ups",
+                               _capped([f"• <@{u}>: {escape(clip(t, 200))}" for u, t in report.highlights])))
+    risks = [f"• *{r.item.key}* {escape(clip(r.item.title, 120))} — score {r.item.score} ({_trend(r)}), "
+             f"owner <@{r.item.owner_id}>" for r in report.top_risks]
+    blocks.append(_section("Top risks", _capped(risks) if risks else "No open risks."))
+    ageing = [f"• {SEVERITY_ICON.get(b.severity or '', '')} *{b.key}* {escape(clip(b.title, 120))} — open "
+              f"{describe_age(b.created_at, now)}, <@{b.owner_id}>{' · *past SLA*' if past_sla(b, program, now) else ''}"
+              for b in report.ageing_blockers[:MAX_LINES]]
+    blocks.append(_section("Ageing blockers", _capped(ageing, len(report.ageing_blockers)) if ageing
+                           else "No open blockers."))
+    new = [f"• *{i.key}* {escape(clip(i.title, 120))}" for i in report.new_items[:MAX_LINES]]
+    closed = [f"• *{i.key}* {escape(clip(i.title, 120))} ({i.status})" for i in report.closed_items[:MAX_LINES]]
+    blocks.append(SectionBlock(fields=[
+        MarkdownTextObject(text=clip(f"*New this week ({len(report.new_items)})*\n"
+                                     + (_capped(new, len(report.new_items)) if new else "none"), 2000)),
+        MarkdownTextObject(text=clip(f"*Closed this week ({len(report.closed_items)})*\n"
+                                     + (_capped(closed, len(report.closed_items)) if closed else "none"), 2000)),
+    ]))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(
+        text="RAG: red = a critical blocker, 3+ blockers past SLA or a risk scoring 20+; amber = a blocker past "
+             "SLA, a risk at or above the threshold or an overdue review. Details: `/blocker list all`, `/risk list top`.")]))
+    return [b.to_dict() for b in blocks]

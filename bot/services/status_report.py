@@ -1,0 +1,204 @@
+"""The weekly status report of a program: RAG by documented rules, highlights from stand-ups, new and
+closed items, top risks with their score trend, ageing blockers and KPIs.
+
+RAG rules (over what is open now; milestones join them when they exist):
+- **Red**: an open critical blocker, three or more blockers past their SLA, or an open risk scoring 20+.
+- **Amber**: a blocker past its SLA, a risk at or above the program's escalation threshold, or a risk
+  whose review date has passed.
+- **Green**: none of those.
+
+A fixed handful of queries per program, each bounded by the week (or by what is open), so composing a
+report costs the same after a year of history as after a week.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from bot.services.escalation_rules import risk_threshold
+from bot.services.raid import past_sla, top_risks
+from bot.services.standups import week_participation
+from bot.services.timezones import zone
+from storage.models import Program
+from storage.raid_models import Item, ItemEvent
+from storage.standup_models import StandupAnswer, StandupRun
+
+WEEK = timedelta(days=7)
+MTTR_WINDOW = timedelta(days=30)
+RED_RISK_SCORE = 20
+RED_PAST_SLA = 3
+HIGHLIGHT_WORDS = re.compile(r"\b(shipped|released|launched|merged|deployed|done|finished|completed|fixed|closed)\b",
+                             re.IGNORECASE)
+MAX_HIGHLIGHTS = 6
+
+
+@dataclass
+class RiskTrend:
+    item: Item
+    score_week_ago: int | None  # None: the risk is new this week
+
+
+@dataclass
+class StatusReport:
+    program: Program
+    now: datetime
+    rag: str  # green | amber | red
+    reasons: list[str]
+    open_blockers: list[Item]
+    open_risks: int
+    ageing_blockers: list[Item]  # past SLA first, then the oldest
+    new_items: list[Item]
+    closed_items: list[Item]
+    top_risks: list[RiskTrend]
+    highlights: list[tuple[str, str]]  # (user, text)
+    participation: float | None  # answered / expected over the week's runs
+    blocker_mttr_hours: float | None
+    risk_exposure: int
+    risk_exposure_week_ago: int
+
+
+def rag_status(program: Program, blockers: list[Item], risks: list[Item], now: datetime) -> tuple[str, list[str]]:
+    critical = [b for b in blockers if b.severity == "critical"]
+    late = [b for b in blockers if past_sla(b, program, now)]
+    severe = [r for r in risks if (r.score or 0) >= RED_RISK_SCORE]
+    red = []
+    if critical:
+        red.append(f"{len(critical)} critical blocker(s) open: {', '.join(b.key for b in critical[:5])}")
+    if len(late) >= RED_PAST_SLA:
+        red.append(f"{len(late)} blockers past their SLA")
+    if severe:
+        red.append(f"{len(severe)} risk(s) scoring {RED_RISK_SCORE}+: {', '.join(r.key for r in severe[:5])}")
+    if red:
+        return "red", red
+    threshold = risk_threshold(program)
+    amber = []
+    if late:
+        amber.append(f"{len(late)} blocker(s) past their SLA: {', '.join(b.key for b in late[:5])}")
+    high = [r for r in risks if (r.score or 0) >= threshold]
+    if high:
+        amber.append(f"{len(high)} risk(s) at or above the threshold {threshold}: {', '.join(r.key for r in high[:5])}")
+    overdue = [r for r in risks if r.review_at is not None and r.review_at < now]
+    if overdue:
+        amber.append(f"{len(overdue)} risk review(s) overdue")
+    if amber:
+        return "amber", amber
+    return "green", ["no critical or late blockers, no risk at or above the threshold"]
+
+
+def _scores_week_ago(session: Session, risks: list[Item], since: datetime) -> dict[int, int | None]:
+    """Each risk's score at ``since``, undoing the probability/impact changes made after it (one query)."""
+    events = session.exec(select(ItemEvent).where(ItemEvent.item_id.in_([r.id for r in risks] or [0]),
+                                                  ItemEvent.at > since).order_by(ItemEvent.at.desc(), ItemEvent.id.desc()))
+    values = {r.id: {"probability": r.probability, "impact": r.impact} for r in risks}
+    for event in events:
+        for name in ("probability", "impact"):
+            change = (event.changes or {}).get(name)
+            if isinstance(change, list) and len(change) == 2:
+                values[event.item_id][name] = change[0]
+    out: dict[int, int | None] = {}
+    for risk in risks:
+        if risk.created_at > since:
+            out[risk.id] = None
+        else:
+            p, i = values[risk.id]["probability"], values[risk.id]["impact"]
+            out[risk.id] = p * i if p and i else None
+    return out
+
+
+def _highlights(session: Session, program: Program, since: datetime) -> list[tuple[str, str]]:
+    tz = zone(program.timezone)
+    first_day = since.astimezone(tz).date().isoformat()
+    rows = session.exec(
+        select(StandupAnswer).join(StandupRun, StandupRun.id == StandupAnswer.run_id)
+        .where(StandupRun.program_id == program.id, StandupRun.day >= first_day,
+               StandupAnswer.superseded == False, StandupAnswer.skipped == False)  # noqa: E712
+        .order_by(StandupAnswer.answered_at.desc()).limit(200)
+    ).all()
+    picked, seen = [], set()
+    for answer in rows:
+        for line in re.split(r"[\n;]", answer.yesterday):
+            line = line.strip(" -•*")
+            if line and HIGHLIGHT_WORDS.search(line) and line.lower() not in seen:
+                seen.add(line.lower())
+                picked.append((answer.user_id, line))
+    return picked[:MAX_HIGHLIGHTS]
+
+
+def compose(*, session: Session, program: Program, now: datetime) -> StatusReport:
+    since = now - WEEK
+    open_items = list(session.exec(select(Item).where(Item.program_id == program.id, Item.status == "open")
+                                   .order_by(Item.created_at, Item.id)))
+    recent = list(session.exec(select(Item).where(Item.program_id == program.id, Item.status != "open",
+                                                  Item.closed_at > now - MTTR_WINDOW)))
+    blockers = [i for i in open_items if i.kind == "blocker"]
+    risks = [i for i in open_items if i.kind == "risk"]
+    closed_week = [i for i in recent if i.closed_at > since]
+    new_items = [i for i in [*open_items, *closed_week] if i.created_at > since]
+    rag, reasons = rag_status(program, blockers, risks, now)
+
+    ageing = sorted(blockers, key=lambda b: (not past_sla(b, program, now), b.created_at))
+    trends = _scores_week_ago(session, [*risks, *[r for r in closed_week if r.kind == "risk"]], since)
+    week_ago_exposure = sum(score or 0 for item_id, score in trends.items())
+    resolved = [b for b in recent if b.kind == "blocker" and b.closed_at]
+    mttr = (sum((b.closed_at - b.created_at).total_seconds() for b in resolved) / len(resolved) / 3600
+            if resolved else None)
+    stats = week_participation(session=session, program=program, today=now.astimezone(zone(program.timezone)).date())
+    expected = sum(sum(row.values()) - row["skipped"] for row in stats.values())
+    answered = sum(row["on time"] + row["late"] for row in stats.values())
+    return StatusReport(
+        program=program, now=now, rag=rag, reasons=reasons, open_blockers=blockers, open_risks=len(risks),
+        ageing_blockers=ageing,
+        new_items=new_items, closed_items=closed_week,
+        top_risks=[RiskTrend(r, trends.get(r.id)) for r in top_risks(risks, 5)],
+        highlights=_highlights(session, program, since),
+        participation=answered / expected if expected else None, blocker_mttr_hours=mttr,
+        risk_exposure=sum(r.score or 0 for r in risks), risk_exposure_week_ago=week_ago_exposure,
+    )
+
+
+# ---- schedule -------------------------------------------------------------------------------------
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_SCHEDULE = {"enabled": True, "day": 4, "time": "16:00", "channel": ""}  # Friday 16:00, program time
+SCHEDULE_EXAMPLE = "/status schedule fri 16:00 #leadership"
+TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    enabled: bool
+    day: int
+    time: str
+    channel: str  # "" = the program's channel
+
+    def describe(self, program: Program) -> str:
+        if not self.enabled:
+            return "off"
+        return (f"every {DAYS[self.day].capitalize()} at {self.time} ({program.timezone}) in "
+                f"<#{self.channel or program.channel_id}>")
+
+
+def schedule_of(program: Program) -> Schedule:
+    return Schedule(**{**DEFAULT_SCHEDULE, **((program.settings or {}).get("status_report") or {})})
+
+
+def parse_schedule(words: list[str], channel: str | None) -> Schedule:
+    """`off`, or `<day> <HH:MM>` (a channel may be mentioned too)."""
+    from bot.services.errors import UserError
+
+    if [w.lower() for w in words] == ["off"]:
+        return Schedule(False, DEFAULT_SCHEDULE["day"], DEFAULT_SCHEDULE["time"], "")
+    day = next((DAYS.index(w.lower()[:3]) for w in words if w.lower()[:3] in DAYS and len(w) >= 3), None)
+    hhmm = next((w for w in words if TIME.match(w)), None)
+    if day is None or hhmm is None:
+        raise UserError("Say the day and the time of the weekly report (24-hour clock), or `off`.", SCHEDULE_EXAMPLE)
+    hours, minutes = hhmm.split(":")
+    return Schedule(True, day, f"{int(hours):02d}:{minutes}", channel or "")
+
+
+def report_key(program: Program, due_at: datetime, on_demand: bool = False) -> str:
+    return f"status.report:{program.id}:{'now:' if on_demand else ''}{due_at.isoformat()}"

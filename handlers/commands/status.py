@@ -1,0 +1,70 @@
+"""`/status`: post the program's status report now; `/status schedule` sets the weekly one."""
+
+from __future__ import annotations
+
+import re
+
+from slack_sdk.errors import SlackApiError
+
+from bot.notifier import drain_outbox
+from bot.services.errors import UserError
+from bot.services.status_report import SCHEDULE_EXAMPLE, parse_schedule, schedule_of
+from handlers.commands.raid_flow import program_of, reply
+from handlers.commands.router import CommandCall, CommandRouter
+from handlers.setup_modal import ensure_lead
+from scheduled.status_jobs import queue_report
+from storage.models import Program
+
+router = CommandRouter("/status", "the weekly program status report", "/status")
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+@router.bare(usage="/status", summary="post the status report now: RAG, top risks, ageing blockers, KPIs")
+def status_now(call: CommandCall) -> None:
+    call.ack()
+    program = program_of(call)
+    with call.deps.session() as session:
+        key = queue_report(session, program, call.deps.clock.now(), channel=program.channel_id)
+    drain_outbox(call.deps, call.client, keys=[key])
+
+
+@router.sub("schedule", usage="/status schedule <day> <HH:MM> [#channel] | off",
+            summary="when and where the weekly report is posted (the program's timezone)")
+def status_schedule(call: CommandCall) -> None:
+    match = CHANNEL.search(call.text)
+    schedule = parse_schedule(CHANNEL.sub(" ", call.text).split(), match.group(1) if match else None)
+    call.ack()
+    program = program_of(call)
+    ensure_lead(program, call.user_id)
+    if schedule.channel:
+        _ensure_may_post_there(call, program, schedule.channel)
+    with call.deps.session() as session:
+        stored = session.get(Program, program.id)
+        stored.settings = {**(stored.settings or {}), "status_report": schedule.__dict__}
+        stored.updated_at = call.deps.clock.now()
+        session.add(stored)
+    reply(call, f":white_check_mark: The weekly status report of {program.name}: {schedule.describe(program)}.")
+
+
+@router.sub("when", usage="/status when", summary="when and where the weekly report is posted")
+def status_when(call: CommandCall) -> None:
+    call.ack()
+    program = program_of(call)
+    reply(call, f"The weekly status report of {program.name}: {schedule_of(program).describe(program)}.")
+
+
+def _ensure_may_post_there(call: CommandCall, program: Program, channel: str) -> None:
+    """The bot must be in the channel, and a private program's report never goes to a public channel."""
+    try:
+        target = call.client.conversations_info(channel=channel)["channel"]
+    except SlackApiError as exc:
+        if exc.response.get("error") != "channel_not_found":
+            raise
+        raise UserError(f"I can't see <#{channel}>: it may be private and without me. Invite me there first.",
+                        SCHEDULE_EXAMPLE) from exc
+    home = call.client.conversations_info(channel=program.channel_id)["channel"]
+    if home.get("is_private") and not target.get("is_private"):
+        raise UserError(f"{program.name} lives in a private channel, so its report can't go to a public one. "
+                        "Pick a private channel.", SCHEDULE_EXAMPLE)
+    if not target.get("is_member"):
+        raise UserError(f"I'm not in <#{channel}>: invite me there with `/invite @tpmbot` first.", SCHEDULE_EXAMPLE)

@@ -1,0 +1,51 @@
+"""The weekly status report, on each program's day and local time (DST-correct), queued once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from bot.blocks.status_report import build_status_report, report_text
+from bot.deps import Deps
+from bot.services.standups import parse_hhmm
+from bot.services.status_report import compose, report_key, schedule_of
+from bot.services.timezones import zone
+from scheduled.jobs import Due, daily_instants
+from storage.models import Occurrence, Program
+from storage.outbox import enqueue
+
+REPORT_KIND = "status.report"
+
+
+class StatusReports:
+    kind = REPORT_KIND
+
+    def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
+        out = []
+        for program in session.exec(select(Program)):
+            schedule = schedule_of(program)
+            if not schedule.enabled:
+                continue
+            tz = zone(program.timezone)
+            for instant in daily_instants(start, end, parse_hhmm(schedule.time), tz):
+                if instant.astimezone(tz).weekday() == schedule.day:
+                    out.append(Due(self.kind, f"program:{program.id}", instant, {"program_id": program.id}))
+        return out
+
+    def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
+        program = session.get(Program, due.data["program_id"])
+        queue_report(session, program, due.due_at, occurrence_id=occurrence.id)
+
+
+def queue_report(session: Session, program: Program, at: datetime, *, occurrence_id: int | None = None,
+                 channel: str | None = None) -> str:
+    """Compose the report as of ``at`` and queue it; ``channel`` (for `/status`) overrides the schedule's."""
+    report = compose(session=session, program=program, now=at)
+    on_demand = channel is not None
+    channel = channel or schedule_of(program).channel or program.channel_id
+    key = report_key(program, at, on_demand)
+    enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage", now=at,
+            occurrence_id=occurrence_id, payload={"channel": channel, "text": report_text(report),
+                                                  "blocks": build_status_report(report), "unfurl_links": False})
+    return key
