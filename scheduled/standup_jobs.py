@@ -44,26 +44,28 @@ def _prompt_instants(config: StandupConfig, program: Program, member_tz: str, st
     return out
 
 
-def _zones_due(session: Session, configs, start: datetime, end: datetime, offset: timedelta) -> set[str]:
-    """The zones (of any member, or any program) in which some config's prompt time falls in the window.
-    Most one-minute ticks match none, and then no member row is read at all."""
-    zones = set(session.exec(select(Member.timezone).distinct())) | {program.timezone for _, program in configs}
-    times = {config.local_time for config, _ in configs}
+def _zones_due(session: Session, start: datetime, end: datetime, offset: timedelta) -> set[str]:
+    """The zones (of any member, or any program) in which some enabled config's time falls in the window,
+    from three narrow queries. Most one-minute ticks match none, and then no config or member is loaded."""
+    times = set(session.exec(select(StandupConfig.local_time).where(StandupConfig.enabled == True)  # noqa: E712
+                             .distinct()))
+    if not times:
+        return set()
+    zones = set(session.exec(select(Member.timezone).distinct())) | set(session.exec(select(Program.timezone)
+                                                                                   .distinct()))
     return {tz for tz in zones for local in times
             if daily_instants(start - offset, end - offset, parse_hhmm(local), zone(tz))}
 
 
 def _participant_prompts(session: Session, start: datetime, end: datetime, offset: timedelta = timedelta(0),
-                         reminder_minutes: int | None = None):
+                         reminder_minutes: int | None = None, zones: set[str] | None = None, configs=None):
     """(config, program, user, member, instant + offset, day) for every DM participant whose prompt,
     moved by ``offset``, falls in the window (``reminder_minutes`` picks the configs with that reminder)."""
-    configs = [(c, p) for c, p in _configs(session) if c.mode == "dm"
-               and (reminder_minutes is None or c.reminder_minutes == reminder_minutes)]
-    if not configs:
-        return
-    zones = _zones_due(session, configs, start, end, offset)
+    zones = _zones_due(session, start, end, offset) if zones is None else zones
     if not zones:
         return
+    configs = [(c, p) for c, p in (_configs(session) if configs is None else configs) if c.mode == "dm"
+               and (reminder_minutes is None or c.reminder_minutes == reminder_minutes)]
     for config, program in configs:
         members = _members(session, program.team_id, config.participants)
         for user in config.participants:
@@ -79,13 +81,17 @@ class StandupPrompts:
     kind = PROMPT_KIND
 
     def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
-        found = []
-        for config, program in _configs(session):
-            if config.mode == "thread":
+        zones = _zones_due(session, start, end, timedelta(0))
+        if not zones:
+            return []
+        found, configs = [], _configs(session)
+        for config, program in configs:
+            if config.mode == "thread" and program.timezone in zones:
                 for instant, day in _prompt_instants(config, program, program.timezone, start, end):
                     found.append(Due(self.kind, f"{program.id}:channel", instant,
                                      {"program_id": program.id, "day": day.isoformat(), "user": None}))
-        for config, program, user, member, instant, day in _participant_prompts(session, start, end):
+        for config, program, user, member, instant, day in _participant_prompts(session, start, end, zones=zones,
+                                                                                    configs=configs):
             if member and member.ooo_until and member.ooo_until > instant:
                 continue
             found.append(Due(self.kind, f"{program.id}:{user}", instant,
@@ -93,25 +99,33 @@ class StandupPrompts:
         return found
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
-        program = session.get(Program, due.data["program_id"])
-        config = session.get(StandupConfig, program.id)
-        run = ensure_run(session=session, program=program, day=date.fromisoformat(due.data["day"]),
-                         now=deps.clock.now(), config=config)
         user = due.data["user"]
-        channel = user or program.channel_id
+        program, run, blocks = self._prompt(session, deps, due.data["program_id"], due.data["day"], user is None)
         enqueue(session=session, key=f"{self.kind}:{occurrence.id}", team_id=program.team_id, method="chat.postMessage",
-                payload={"channel": channel, "text": f"Stand-up time for {program.name}",
-                         "blocks": build_prompt(program.name, run.questions, run.id, thread=user is None),
-                         "metadata": {"event_type": "tpmbot_standup_prompt",
-                                      "event_payload": {"run_id": run.id}}},
+                payload={"channel": user or program.channel_id, "text": f"Stand-up time for {program.name}",
+                         "blocks": blocks, "metadata": {"event_type": "tpmbot_standup_prompt",
+                                                        "event_payload": {"run_id": run.id}}},
                 now=deps.clock.now(), occurrence_id=occurrence.id)
+
+    @staticmethod
+    def _prompt(session: Session, deps: Deps, program_id: int, day: str, thread: bool):
+        """The program, its day's run and the prompt's blocks: built once per tick for everyone it prompts."""
+        cache = session.info.setdefault("standup.prompts", {})
+        key = (program_id, day, thread)
+        if key not in cache:
+            program = session.get(Program, program_id)
+            run = ensure_run(session=session, program=program, day=date.fromisoformat(day), now=deps.clock.now(),
+                             config=session.get(StandupConfig, program.id))
+            cache[key] = (program, run, build_prompt(program.name, run.questions, run.id, thread=thread))
+        return cache[key]
 
 
 class StandupReminders:
     kind = REMINDER_KIND
 
     def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
-        offsets = {c.reminder_minutes for c, _ in _configs(session) if c.mode == "dm" and c.reminder_minutes > 0}
+        offsets = set(session.exec(select(StandupConfig.reminder_minutes).distinct().where(
+            StandupConfig.enabled == True, StandupConfig.mode == "dm", StandupConfig.reminder_minutes > 0)))  # noqa: E712
         found = []
         for minutes in sorted(offsets):
             for config, program, user, _, instant, day in _participant_prompts(
@@ -141,6 +155,11 @@ class StandupDigests:
     kind = DIGEST_KIND
 
     def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
+        cutoffs = session.exec(select(StandupConfig.cutoff, Program.timezone).distinct()
+                               .join(Program, Program.id == StandupConfig.program_id)
+                               .where(StandupConfig.enabled == True))  # noqa: E712
+        if not any(daily_instants(start, end, parse_hhmm(cutoff), zone(tz)) for cutoff, tz in cutoffs):
+            return []  # most ticks: no program's cutoff is this minute, and no config is loaded
         found = []
         for config, program in _configs(session):
             for instant in daily_instants(start, end, parse_hhmm(config.cutoff), zone(program.timezone)):

@@ -13,7 +13,7 @@ from bot.deps import Deps
 from bot.notifier import DrainReport, drain_outbox
 from bot.slack_directory import refresh_stale_timezones
 from scheduled.jobs import Job, default_jobs
-from storage.ledger import claim_occurrence
+from storage.ledger import claim_occurrence, claimed_keys
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ TICK_WINDOW = timedelta(minutes=1)
 class TickReport:
     ran: list[tuple[str, str, datetime]] = field(default_factory=list)
     skipped: int = 0  # already claimed by an earlier tick or another process
+    failed: int = 0  # raised: rolled back (nothing claimed, nothing queued) and logged
     outbox: DrainReport | None = None
 
 
@@ -36,19 +37,30 @@ def run_due(deps: Deps, at: datetime, *, jobs: list[Job] | None = None, client: 
         # Prompts follow people's zones: refresh the day-old ones first (a bounded number per tick).
         refresh_stale_timezones(deps, client)
     for job in jobs if jobs is not None else default_jobs():
+        # One transaction per job and tick, one savepoint per occurrence: the claim and what the job queues
+        # commit together (or not at all), and one failing occurrence does not hold back the others.
         with deps.session() as session:
             due = job.due(session, at - window, at)
-        for item in due:
-            with deps.session() as session:
-                occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope,
-                                              due_at=item.due_at, now=deps.clock.now())
-                if occurrence is None:
+            claimed = claimed_keys(session=session, kind=job.kind, start=at - window, end=at) if due else set()
+            for item in due:
+                if (item.scope, item.due_at) in claimed:
                     report.skipped += 1
                     continue
-                job.run(session, deps, occurrence, item)
-                occurrence.status = "done"
-                session.add(occurrence)
-            report.ran.append((item.kind, item.scope, item.due_at))
+                try:
+                    with session.begin_nested():
+                        occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope,
+                                                      due_at=item.due_at, now=deps.clock.now())
+                        if occurrence is None:
+                            report.skipped += 1
+                            continue
+                        job.run(session, deps, occurrence, item)
+                        occurrence.status = "done"
+                        session.add(occurrence)
+                except Exception:  # logged with the occurrence; the tick goes on with the others
+                    log.exception("scheduled %s %s due %s failed", item.kind, item.scope, item.due_at.isoformat())
+                    report.failed += 1
+                    continue
+                report.ran.append((item.kind, item.scope, item.due_at))
     if client is not None:
         report.outbox = drain_outbox(deps, client)
     return report

@@ -39,6 +39,14 @@ def claim_occurrence(
         return None
 
 
+def claimed_keys(*, session: Session, kind: str, start: datetime, end: datetime) -> set[tuple[str, datetime]]:
+    """(scope, due_at) of the occurrences of ``kind`` already claimed in (start, end]: one query per job and
+    tick, so a repeated tick skips them without trying (and failing) to insert each."""
+    rows = session.exec(select(Occurrence.scope, Occurrence.due_at).where(
+        Occurrence.kind == kind, Occurrence.due_at > start, Occurrence.due_at <= end))
+    return {(scope, due_at) for scope, due_at in rows}
+
+
 def occurrences(*, session: Session, kind: str | None = None, since: datetime | None = None) -> list[Occurrence]:
     query = select(Occurrence)
     if kind is not None:
