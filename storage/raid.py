@@ -47,6 +47,12 @@ def open_items(*, session: Session, program_id: int, kind: str, owner_id: str | 
     return list(session.exec(query.order_by(Item.created_at, Item.number)))
 
 
+def open_items_of(*, session: Session, program_ids: list[int]) -> list[Item]:
+    """Every open item of these programs, oldest first (one query)."""
+    return list(session.exec(select(Item).where(Item.program_id.in_(program_ids or [0]), Item.status == "open")
+                             .order_by(Item.created_at, Item.id)))
+
+
 def record_event(*, session: Session, item: Item, actor_id: str, action: str, changes: dict, at: datetime) -> None:
     session.add(ItemEvent(item_id=item.id, actor_id=actor_id, action=action, changes=changes, at=at))
 

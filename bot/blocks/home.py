@@ -1,26 +1,44 @@
-"""App Home: the user's programs and where to start."""
+"""App Home: the user's open items, the programs they lead with their RAG, and where to start."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
+from bot.blocks.raid import item_summary
 from bot.blocks.text import channel, clip, escape
 from bot.services.programs import describe_working_days
+from bot.services.raid import describe_age
 from storage.models import Program
+from storage.raid_models import Item
 
 MAX_PROGRAMS = 40
+MAX_ITEMS = 15
+RAG_ICON = {"green": ":large_green_circle:", "amber": ":large_yellow_circle:", "red": ":red_circle:"}
 
 
-def build_home(user_id: str, programs: list[Program]) -> dict:
+def build_home(user_id: str, programs: list[Program], *, rags: dict[int, tuple[str, list[str]]] | None = None,
+               owned: list[tuple[Item, Program]] = (), now: datetime | None = None) -> dict:
+    rags = rags or {}
     blocks = [HeaderBlock(text="tpmbot"), SectionBlock(text=MarkdownTextObject(
         text=f"Hi <@{user_id}>. Type `/tpm help` in any channel to see every command."))]
+    blocks.append(DividerBlock())
+    lines = [f"• {item_summary(item)} — {escape(program.name)}"
+             + (f", open {describe_age(item.created_at, now)}" if now else "") for item, program in owned[:MAX_ITEMS]]
+    if len(owned) > MAX_ITEMS:
+        lines.append(f"…and {len(owned) - MAX_ITEMS} more: `/blocker list mine`, `/risk list mine`.")
+    blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(
+        "*Your open items*\n" + ("\n".join(lines) if lines else "Nothing open is yours."), 3000))))
     blocks.append(DividerBlock())
     if programs:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Programs you lead*")))
         for program in programs[:MAX_PROGRAMS]:
+            rag, reasons = rags.get(program.id, (None, []))
+            status = f"{RAG_ICON[rag]} *{rag.upper()}* — {escape(reasons[0])}\n" if rag else ""
             blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(
-                f"*{escape(program.name)}* in {channel(program.channel_id)} — {program.timezone}, "
+                f"*{escape(program.name)}* in {channel(program.channel_id)}\n{status}{program.timezone}, "
                 f"{describe_working_days(program.working_days)}", 3000))))
         if len(programs) > MAX_PROGRAMS:
             blocks.append(ContextBlock(elements=[MarkdownTextObject(

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
+from bot.blocks.home import RAG_ICON
 from bot.blocks.raid import SEVERITY_ICON, local_date
 from bot.blocks.text import clip, escape
 from bot.services.raid import describe_age, past_sla
 from bot.services.status_report import StatusReport
 
-RAG_ICON = {"green": ":large_green_circle:", "amber": ":large_yellow_circle:", "red": ":red_circle:"}
 MAX_LINES = 8
 
 

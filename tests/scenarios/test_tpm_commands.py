@@ -124,7 +124,21 @@ def test_app_home_lists_the_programs_a_user_leads(slack, bot, workspace, sandbox
     bot.wait_idle()
     [call] = sandbox.calls_to("views.publish")
     assert call.args["user_id"] == "U0ALICE"
-    assert "program-apollo" in json.dumps(call.args["view"])
+    assert "program-apollo" in json.dumps(call.args["view"]) and ":large_green_circle: *GREEN*" in json.dumps(
+        call.args["view"])
+    assert "Nothing open is yours." in json.dumps(call.args["view"])
+
+
+def test_app_home_shows_my_items_and_my_programs_rag(slack, bot, workspace, sandbox):
+    slack.command("/tpm", "help", user="U0ALICE", channel="C0APOLLO")
+    slack.command("/blocker", "prod is down <@U0BOB> sev:critical", user="U0ALICE", channel="C0APOLLO")
+    bot.wait_idle()
+    slack.app_home_opened("U0BOB")
+    slack.app_home_opened("U0ALICE")
+    bot.wait_idle()
+    bob, alice = (json.dumps(c.args["view"], ensure_ascii=False) for c in sandbox.calls_to("views.publish"))
+    assert "*B-1* prod is down" in bob and "Programs you lead" not in bob
+    assert ":red_circle: *RED* — 1 critical blocker(s) open: B-1" in alice and "Nothing open is yours." in alice
 
 
 def test_slack_failure_gives_an_apology_with_an_error_id(slack, bot, sandbox, workspace, caplog):
