@@ -134,6 +134,7 @@ def test_app_home_shows_my_items_and_my_programs_rag(slack, bot, workspace, sand
     slack.command("/blocker", "prod is down <@U0BOB> sev:critical", user="U0ALICE", channel="C0APOLLO")
     bot.wait_idle()
     slack.app_home_opened("U0BOB")
+    bot.wait_idle()
     slack.app_home_opened("U0ALICE")
     bot.wait_idle()
     bob, alice = (json.dumps(c.args["view"], ensure_ascii=False) for c in sandbox.calls_to("views.publish"))
