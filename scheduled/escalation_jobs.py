@@ -43,7 +43,7 @@ def sweep(session: Session, *, now: datetime) -> str:
         program = programs[item.program_id]
         was = (escalation.round, escalation.level) if escalation is not None else None
         escalation, _ = escalations.step(session, escalation, item=item, program=program, now=now,
-                                         render=build_card)
+                                         render=build_card, recheck=False)
         if escalation is not None and was != (escalation.round, escalation.level):
             opened += was is None or was[0] != escalation.round
             climbed += was is not None and was[0] == escalation.round

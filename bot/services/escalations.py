@@ -57,11 +57,20 @@ def _touch(escalation: Escalation) -> None:
 
 
 def reconcile(escalation: Escalation | None, *, item: Item, program: Program, now: datetime,
-              actor: str | None = None) -> Escalation | None:
+              actor: str | None = None, recheck: bool = True) -> Escalation | None:
     """Bring the item's escalation in line with the rules: open a round, end it, or wake it from a snooze.
-    Returns the escalation (new, changed or untouched) or None when there is none."""
+    Returns the escalation (new, changed or untouched) or None when there is none.
+
+    ``recheck=False`` (the periodic sweep) trusts a live escalation of an open item to still hold: time
+    only pushes an item further past a rule, and every edit of an item reconciles it with ``recheck``."""
+    live = escalation is not None and escalation.is_live
+    if live and item.is_open and not recheck:
+        if escalation.status == "snoozed" and escalation.snoozed_until and escalation.snoozed_until <= now:
+            escalation.status, escalation.level_at = "open", now
+            _touch(escalation)
+        return escalation
     crossing = crossed(item, program, now)
-    if escalation is not None and escalation.is_live:
+    if live:
         if not item.is_open:
             escalation.status, escalation.ended_by, escalation.ended_at = "resolved", actor, now
             _touch(escalation)
@@ -201,12 +210,13 @@ def restart_ladder(escalation: Escalation, *, now: datetime) -> None:
 
 
 def step(session: Session, escalation: Escalation | None, *, item: Item, program: Program, now: datetime,
-         render, actor: str | None = None, seen_revision: int | None = None) -> tuple[Escalation | None, list[str]]:
+         render, actor: str | None = None, seen_revision: int | None = None,
+         recheck: bool = True) -> tuple[Escalation | None, list[str]]:
     """Reconcile an item's escalation with the rules, climb if a rung is due, and edit the round's cards
     when anything changed since ``seen_revision`` (default: since the call). Returns the escalation and
     the outbound keys queued (to send them at once)."""
     revision = seen_revision if seen_revision is not None else (escalation.revision if escalation else None)
-    escalation = reconcile(escalation, item=item, program=program, now=now, actor=actor)
+    escalation = reconcile(escalation, item=item, program=program, now=now, actor=actor, recheck=recheck)
     if escalation is None:
         return None, []
     if escalation.id is None:

@@ -3,6 +3,8 @@ and who has answered."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -158,11 +160,18 @@ def run_state(*, session: Session, run: StandupRun, team_id: str, at: datetime) 
 def week_participation(*, session: Session, program: Program, today: date) -> dict[str, dict[str, int]]:
     """Per member over the last 7 days' runs: on time, late, missed, skipped (from the run snapshots)."""
     since = (today - timedelta(days=6)).isoformat()
-    runs = list(session.exec(select(StandupRun).where(StandupRun.program_id == program.id, StandupRun.day >= since,
-                                                      StandupRun.day <= today.isoformat())))
-    answers = list(session.exec(select(StandupAnswer).where(StandupAnswer.run_id.in_([r.id for r in runs] or [0]),
-                                                            StandupAnswer.superseded == False)))  # noqa: E712
-    by_run: dict[int, dict[str, StandupAnswer]] = {}
+    runs = list(session.exec(select(StandupRun.id, StandupRun.roster).where(
+        StandupRun.program_id == program.id, StandupRun.day >= since, StandupRun.day <= today.isoformat())))
+    answers = list(session.exec(select(StandupAnswer.run_id, StandupAnswer.user_id, StandupAnswer.skipped,
+                                       StandupAnswer.late).where(
+        StandupAnswer.run_id.in_([r.id for r in runs] or [0]), StandupAnswer.superseded == False)))  # noqa: E712
+    return participation(runs, answers)
+
+
+def participation(runs, answers) -> dict[str, dict[str, int]]:
+    """On time / late / missed / skipped per member, from runs (id, roster) and their current answers
+    (run_id, user_id, skipped, late): rows or objects alike."""
+    by_run: dict[int, dict[str, Any]] = {}
     for answer in answers:
         by_run.setdefault(answer.run_id, {})[answer.user_id] = answer
     stats: dict[str, dict[str, int]] = {}

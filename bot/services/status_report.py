@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from bot.services.escalation_rules import risk_threshold
 from bot.services.raid import past_sla, top_risks
-from bot.services.standups import week_participation
+from bot.services.standups import participation
 from bot.services.timezones import zone
 from storage.models import Program
 from storage.raid_models import Item, ItemEvent
@@ -109,23 +109,31 @@ def _scores_week_ago(session: Session, risks: list[Item], since: datetime) -> di
     return out
 
 
-def _highlights(session: Session, program: Program, since: datetime) -> list[tuple[str, str]]:
+def _standups(session: Session, program: Program, since: datetime, now: datetime):
+    """The week's runs (id, roster) and current answers as plain rows: two narrow queries."""
     tz = zone(program.timezone)
-    first_day = since.astimezone(tz).date().isoformat()
-    rows = session.exec(
-        select(StandupAnswer).join(StandupRun, StandupRun.id == StandupAnswer.run_id)
-        .where(StandupRun.program_id == program.id, StandupRun.day >= first_day,
-               StandupAnswer.superseded == False, StandupAnswer.skipped == False)  # noqa: E712
-        .order_by(StandupAnswer.answered_at.desc()).limit(200)
-    ).all()
+    first, last = since.astimezone(tz).date().isoformat(), now.astimezone(tz).date().isoformat()
+    runs = list(session.exec(select(StandupRun.id, StandupRun.roster).where(
+        StandupRun.program_id == program.id, StandupRun.day > first, StandupRun.day <= last)))
+    answers = list(session.exec(select(StandupAnswer.run_id, StandupAnswer.user_id, StandupAnswer.skipped,
+                                       StandupAnswer.late, StandupAnswer.yesterday, StandupAnswer.answered_at).where(
+        StandupAnswer.run_id.in_([r.id for r in runs] or [0]), StandupAnswer.superseded == False)))  # noqa: E712
+    return runs, answers
+
+
+def _highlights(answers) -> list[tuple[str, str]]:
     picked, seen = [], set()
-    for answer in rows:
+    for answer in sorted(answers, key=lambda a: a.answered_at, reverse=True):
+        if answer.skipped:
+            continue
         for line in re.split(r"[\n;]", answer.yesterday):
             line = line.strip(" -•*")
             if line and HIGHLIGHT_WORDS.search(line) and line.lower() not in seen:
                 seen.add(line.lower())
                 picked.append((answer.user_id, line))
-    return picked[:MAX_HIGHLIGHTS]
+                if len(picked) == MAX_HIGHLIGHTS:
+                    return picked
+    return picked
 
 
 def compose(*, session: Session, program: Program, now: datetime) -> StatusReport:
@@ -146,7 +154,8 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
     resolved = [b for b in recent if b.kind == "blocker" and b.closed_at]
     mttr = (sum((b.closed_at - b.created_at).total_seconds() for b in resolved) / len(resolved) / 3600
             if resolved else None)
-    stats = week_participation(session=session, program=program, today=now.astimezone(zone(program.timezone)).date())
+    runs, answers = _standups(session, program, since, now)
+    stats = participation(runs, answers)
     expected = sum(sum(row.values()) - row["skipped"] for row in stats.values())
     answered = sum(row["on time"] + row["late"] for row in stats.values())
     return StatusReport(
@@ -154,7 +163,7 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
         ageing_blockers=ageing,
         new_items=new_items, closed_items=closed_week,
         top_risks=[RiskTrend(r, trends.get(r.id)) for r in top_risks(risks, 5)],
-        highlights=_highlights(session, program, since),
+        highlights=_highlights(answers),
         participation=answered / expected if expected else None, blocker_mttr_hours=mttr,
         risk_exposure=sum(r.score or 0 for r in risks), risk_exposure_week_ago=week_ago_exposure,
     )

@@ -1,0 +1,190 @@
+"""The busiest `tick` of a large install: every program's stand-up digest, weekly status report (and
+meeting agenda, where meetings exist) due in the same minute, plus the escalation sweep.
+
+    python -m bench.busiest_tick [--programs 500] [--members 20] [--days 90] [--database-url URL]
+
+Data: programs × members × days of stand-up history (500 × 20 × 90 = 900k answers), 60 RAID items a
+program (30k), half of them closed. Every program runs on Berlin time with its cutoff and its weekly
+report at Friday 16:00, so one tick composes and queues all of them (Slack I/O excluded: sending is the
+notifier's job, measured elsewhere).
+
+Targets (issue 5): the tick <= 5 s, peak memory <= 400 MB, and a per-program query count that does not
+grow with history. Baseline, measured in the same run: the same tick over the same programs with one
+day of history. Each tick runs in a fresh process, so its peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import event, insert, select
+
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.deps import Deps
+from scheduled.escalation_jobs import EscalationSweep
+from scheduled.tick import run_due
+from storage.engine import make_engine, session_scope
+from storage.migrate import upgrade
+from storage.escalation_models import Escalation
+from storage.models import Member, OutboundMessage, Program, Workspace
+from storage.raid_models import Item, ItemCounter, ItemEvent
+from storage.standup_models import StandupAnswer, StandupConfig, StandupRun
+
+TICK = datetime(2026, 12, 4, 15, 0, 20, tzinfo=timezone.utc)  # Friday 16:00:20 in Berlin
+FRIDAY = date(2026, 12, 4)
+CHUNK = 20_000
+
+
+def _chunks(connection, table, rows):
+    for i in range(0, len(rows), CHUNK):
+        connection.execute(insert(table), rows[i:i + CHUNK])
+
+
+def build(url: str, programs: int, members: int, days: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    engine = make_engine(url)
+    upgrade(engine)
+    t0 = datetime(2026, 12, 4, 8, tzinfo=timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(insert(Workspace.__table__), [{"team_id": "T", "name": "bench", "created_at": t0}])
+        _chunks(connection, Program.__table__, [{
+            "id": p + 1, "team_id": "T", "channel_id": f"C{p:05d}", "name": f"program {p}", "leads": ["U0LEAD"],
+            "escalation_channel_id": f"C{p:05d}", "timezone": "Europe/Berlin", "working_days": [0, 1, 2, 3, 4],
+            "holiday_region": None, "settings": {"status_report": {"enabled": True, "day": 4, "time": "16:00",
+                                                                   "channel": ""}},
+            "created_by": "U0LEAD", "created_at": t0 - timedelta(days=days + 1), "updated_at": t0,
+        } for p in range(programs)])
+        users = {p: [f"U{p:05d}{i:03d}" for i in range(members)] for p in range(programs)}
+        _chunks(connection, Member.__table__, [{
+            "team_id": "T", "user_id": u, "display_name": u, "timezone": "Europe/Berlin",
+            "tz_refreshed_at": t0, "ooo_until": None, "is_deleted": False} for p in range(programs) for u in users[p]])
+        _chunks(connection, StandupConfig.__table__, [{
+            "program_id": p + 1, "enabled": True, "local_time": "09:30", "days": [0, 1, 2, 3, 4, 5, 6],
+            "questions": ["Yesterday?", "Today?", "Blockers?"], "participants": users[p], "mode": "dm",
+            "reminder_minutes": 0, "cutoff": "16:00", "digest_channel_id": "", "updated_at": t0,
+        } for p in range(programs)])
+        run_id = 0
+        for back in range(days, 0, -1):  # history up to yesterday; today's run is the tick's to create
+            day = FRIDAY - timedelta(days=back)
+            at = datetime.combine(day, datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=8)
+            runs, answers = [], []
+            for p in range(programs):
+                run_id += 1
+                runs.append({"id": run_id, "program_id": p + 1, "day": day.isoformat(),
+                             "questions": ["Yesterday?", "Today?", "Blockers?"], "roster": users[p],
+                             "cutoff_at": at + timedelta(hours=7), "digest_channel": f"C{p:05d}", "created_at": at})
+                for u in users[p]:
+                    answers.append({"run_id": run_id, "user_id": u, "yesterday": "shipped the thing; reviewed PRs",
+                                    "today": "more of it", "blockers": "", "skipped": False, "skip_reason": "",
+                                    "late": rng.random() < 0.1, "source": "dm", "superseded": False,
+                                    "answered_at": at + timedelta(minutes=rng.randrange(420))})
+            _chunks(connection, StandupRun.__table__, runs)
+            _chunks(connection, StandupAnswer.__table__, answers)
+        items, events = [], []
+        item_id = 0
+        for p in range(programs):
+            for kind, count in (("blocker", 40), ("risk", 20)):
+                for n in range(1, count + 1):
+                    item_id += 1
+                    created = t0 - timedelta(hours=rng.randrange(days * 24))
+                    closed = created + timedelta(hours=rng.randrange(1, 200)) if rng.random() < 0.5 else None
+                    closed = closed if closed is None or closed < t0 else None
+                    items.append({
+                        "id": item_id, "program_id": p + 1, "kind": kind, "number": n, "title": f"{kind} {n}",
+                        "owner_id": users[p][n % members], "reporter_id": users[p][0],
+                        "status": ("resolved" if kind == "blocker" else "closed") if closed else "open",
+                        "severity": rng.choice(["low", "medium", "high"]) if kind == "blocker" else None,
+                        "probability": rng.randint(1, 4) if kind == "risk" else None,
+                        "impact": rng.randint(1, 3) if kind == "risk" else None, "mitigation": "",
+                        "due_at": None, "review_at": None, "source_link": "", "message_channel": None,
+                        "message_ts": None, "close_note": "", "created_at": created, "updated_at": closed or created,
+                        "closed_at": closed})
+                    events.append({"item_id": item_id, "actor_id": users[p][0], "action": "created", "changes": {},
+                                   "at": created})
+            for kind, count in (("blocker", 40), ("risk", 20)):
+                connection.execute(insert(ItemCounter.__table__), [{"program_id": p + 1, "kind": kind,
+                                                                     "last_number": count}])
+        _chunks(connection, Item.__table__, items)
+        _chunks(connection, ItemEvent.__table__, events)
+    # Steady state: the escalations of the old items were opened by earlier sweeps, not by the measured tick.
+    warm = time.process_time()
+    run_due(Deps(Settings(_env_file=None), engine, FixedClock(TICK - timedelta(minutes=5))),
+            TICK - timedelta(minutes=5), jobs=[EscalationSweep()])
+    with session_scope(engine) as session:
+        opened = len(session.execute(select(Escalation.id)).all())
+    print(f"  first escalation sweep over the history: {opened} escalations opened in "
+          f"{time.process_time() - warm:.1f} s CPU (once, before the measured tick)", flush=True)
+    engine.dispose()
+
+
+def tick(url: str) -> dict:
+    """Run in a fresh process: the busiest tick, with its wall time, CPU, statements and peak RSS."""
+    engine = make_engine(url)
+    deps = Deps(Settings(_env_file=None), engine, FixedClock(TICK))
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(1))
+    began, cpu0 = time.perf_counter(), time.process_time()
+    report = run_due(deps, TICK)
+    wall, cpu = time.perf_counter() - began, time.process_time() - cpu0
+    with session_scope(engine) as session:
+        queued = session.execute(select(OutboundMessage.idempotency_key)).scalars().all()
+    kinds: dict[str, int] = {}
+    for kind, _, _ in report.ran:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return {"wall": wall, "cpu": cpu, "statements": len(statements), "ran": kinds, "failed": report.failed,
+            "queued": len(queued), "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def measure(url: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.busiest_tick", "--tick", url], capture_output=True,
+                         text=True, check=True, env={**os.environ, "LOG_LEVEL": "WARNING"})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--programs", type=int, default=500)
+    parser.add_argument("--members", type=int, default=20)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--database-url", default="", help="an empty PostgreSQL database (default: SQLite files)")
+    parser.add_argument("--tick", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.tick:
+        print(json.dumps(tick(args.tick)))
+        return 0
+    with tempfile.TemporaryDirectory() as data:
+        results = {}
+        runs = [("baseline, 1 day of history", 1)] if not args.database_url else []
+        for label, days in [*runs, (f"{args.days} days of history", args.days)]:
+            url = args.database_url or f"sqlite:///{data}/{days}.db"
+            began = time.perf_counter()
+            build(url, args.programs, args.members, days)
+            built = time.perf_counter() - began
+            results[label] = result = measure(url)
+            per_program = result["statements"] / args.programs
+            print(f"{label}: built in {built:.0f} s; busiest tick {result['wall']:.2f} s wall, {result['cpu']:.2f} s "
+                  f"CPU, {result['queued']} messages queued {result['ran']}, failed {result['failed']}, "
+                  f"{result['statements']} statements ({per_program:.1f} per program), peak {result['peak_mb']:.0f} MB")
+        full = results[f"{args.days} days of history"]
+        base = results.get("baseline, 1 day of history")  # none on a given PostgreSQL database
+        if base:
+            print(f"ratio to the 1-day baseline: time {full['wall'] / base['wall']:.2f}x, statements "
+                  f"{full['statements'] / base['statements']:.2f}x, memory {full['peak_mb'] / base['peak_mb']:.2f}x")
+        print(f"targets: tick <= 5 s: {'met' if full['wall'] <= 5 else 'NOT met'}; peak <= 400 MB: "
+              f"{'met' if full['peak_mb'] <= 400 else 'NOT met'}; statements per program do not grow with history: "
+              f"{'met' if base is None or full['statements'] <= base['statements'] else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
