@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, Mar
 from bot.blocks.home import RAG_ICON
 from bot.blocks.raid import SEVERITY_ICON, local_date
 from bot.blocks.text import clip, escape
-from bot.services.raid import describe_age, past_sla
+from bot.services.raid import describe_age
 from bot.services.status_report import StatusReport
 
 MAX_LINES = 8
@@ -69,7 +69,7 @@ def build_status_report(report: StatusReport) -> list[dict]:
              f"owner <@{r.item.owner_id}>" for r in report.top_risks]
     blocks.append(_section("Top risks", _capped(risks) if risks else "No open risks."))
     ageing = [f"• {SEVERITY_ICON.get(b.severity or '', '')} *{b.key}* {escape(clip(b.title, 120))} — open "
-              f"{describe_age(b.created_at, now)}, <@{b.owner_id}>{' · *past SLA*' if past_sla(b, program, now) else ''}"
+              f"{describe_age(b.created_at, now)}, <@{b.owner_id}>{' · *past SLA*' if b.id in report.past_sla_ids else ''}"
               for b in report.ageing_blockers[:MAX_LINES]]
     blocks.append(_section("Ageing blockers", _capped(ageing, len(report.ageing_blockers)) if ageing
                            else "No open blockers."))

@@ -50,6 +50,7 @@ class StatusReport:
     reasons: list[str]
     open_blockers: list[Item]
     open_risks: int
+    past_sla_ids: set[int]
     ageing_blockers: list[Item]  # past SLA first, then the oldest
     new_items: list[Item]
     closed_items: list[Item]
@@ -61,9 +62,10 @@ class StatusReport:
     risk_exposure_week_ago: int
 
 
-def rag_status(program: Program, blockers: list[Item], risks: list[Item], now: datetime) -> tuple[str, list[str]]:
+def rag_status(program: Program, blockers: list[Item], risks: list[Item], now: datetime,
+               late: list[Item] | None = None) -> tuple[str, list[str]]:
     critical = [b for b in blockers if b.severity == "critical"]
-    late = [b for b in blockers if past_sla(b, program, now)]
+    late = [b for b in blockers if past_sla(b, program, now)] if late is None else late
     severe = [r for r in risks if (r.score or 0) >= RED_RISK_SCORE]
     red = []
     if critical:
@@ -146,9 +148,10 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
     risks = [i for i in open_items if i.kind == "risk"]
     closed_week = [i for i in recent if i.closed_at > since]
     new_items = [i for i in [*open_items, *closed_week] if i.created_at > since]
-    rag, reasons = rag_status(program, blockers, risks, now)
-
-    ageing = sorted(blockers, key=lambda b: (not past_sla(b, program, now), b.created_at))
+    late = [b for b in blockers if past_sla(b, program, now)]
+    rag, reasons = rag_status(program, blockers, risks, now, late)
+    late_ids = {b.id for b in late}
+    ageing = sorted(blockers, key=lambda b: (b.id not in late_ids, b.created_at))
     trends = _scores_week_ago(session, [*risks, *[r for r in closed_week if r.kind == "risk"]], since)
     week_ago_exposure = sum(score or 0 for item_id, score in trends.items())
     resolved = [b for b in recent if b.kind == "blocker" and b.closed_at]
@@ -159,7 +162,7 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
     expected = sum(sum(row.values()) - row["skipped"] for row in stats.values())
     answered = sum(row["on time"] + row["late"] for row in stats.values())
     return StatusReport(
-        program=program, now=now, rag=rag, reasons=reasons, open_blockers=blockers, open_risks=len(risks),
+        program=program, now=now, rag=rag, reasons=reasons, open_blockers=blockers, open_risks=len(risks), past_sla_ids=late_ids,
         ageing_blockers=ageing,
         new_items=new_items, closed_items=closed_week,
         top_risks=[RiskTrend(r, trends.get(r.id)) for r in top_risks(risks, 5)],
