@@ -47,6 +47,7 @@ class Action(StrEnum):
     RAID_REOPEN = "raid.message.reopen"
     RAID_REASSIGN = "raid.message.reassign"
     RAID_EDIT = "raid.message.edit"
+    RAID_SNOOZE = "raid.message.snooze"
     RAID_INPUT = "raid.modal.input"
     STANDUP_OPEN = "standup.prompt.answer"
     STANDUP_LOG_BLOCKER = "standup.digest.log_blocker"

@@ -48,6 +48,7 @@ class Item(SQLModel, table=True):
     message_channel: Optional[str] = Field(default=None, max_length=32)
     message_ts: Optional[str] = Field(default=None, max_length=32)
     close_note: str = Field(default="", max_length=1000)
+    snoozed_until: Optional[datetime] = _utc(nullable=True)  # no escalation opens (or climbs) until then
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
     closed_at: Optional[datetime] = _utc(nullable=True)

@@ -21,6 +21,7 @@ from storage.raid_models import Item
 SEVERITY_ICON = {"low": ":white_circle:", "medium": ":large_yellow_circle:", "high": ":large_orange_circle:",
                  "critical": ":red_circle:"}
 MAX_LIST = 40
+ITEM_SNOOZE = {"1d": "1 day", "3d": "3 days", "1w": "1 week"}
 
 
 def local_date(at: datetime | None, tz: str) -> str:
@@ -59,13 +60,17 @@ def build_item_message(item: Item, tz: str) -> list[dict]:
     context = [f"Reported by <@{item.reporter_id}>"]
     if item.source_link:
         context.append(f"<{item.source_link}|source message>")
+    if item.is_open and item.snoozed_until is not None:
+        context.append(f":zzz: escalation snoozed until {local_date(item.snoozed_until, tz)}")
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(context))]))
     value = str(item.id)
     if item.is_open:
         close_label = "Resolve" if item.kind == "blocker" else "Close"
         buttons = [ButtonElement(text=close_label, action_id=Action.RAID_RESOLVE.value, value=value, style="primary"),
                    ButtonElement(text="Edit", action_id=Action.RAID_EDIT.value, value=value),
-                   UserSelectElement(action_id=Action.RAID_REASSIGN.value, placeholder="Reassign…")]
+                   UserSelectElement(action_id=Action.RAID_REASSIGN.value, placeholder="Reassign…"),
+                   StaticSelectElement(action_id=Action.RAID_SNOOZE.value, placeholder="Snooze…",
+                                       options=[Option(value=key, label=label) for key, label in ITEM_SNOOZE.items()])]
     else:
         buttons = [ButtonElement(text="Reopen", action_id=Action.RAID_REOPEN.value, value=value)]
     blocks.append(ActionsBlock(block_id=f"raid.message.actions.{item.id}", elements=buttons))

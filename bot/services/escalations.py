@@ -64,6 +64,13 @@ def reconcile(escalation: Escalation | None, *, item: Item, program: Program, no
     ``recheck=False`` (the periodic sweep) trusts a live escalation of an open item to still hold: time
     only pushes an item further past a rule, and every edit of an item reconciles it with ``recheck``."""
     live = escalation is not None and escalation.is_live
+    held = item.is_open and item.snoozed_until is not None and item.snoozed_until > now
+    if held:  # the item itself is snoozed: its escalation waits with it, and none opens meanwhile
+        if live and escalation.status == "open":
+            escalation.status, escalation.snoozed_by, escalation.snoozed_until = "snoozed", actor, item.snoozed_until
+            _touch(escalation)
+        if not live or escalation.status != "acknowledged":
+            return escalation
     if live and item.is_open and not recheck:
         if escalation.status == "snoozed" and escalation.snoozed_until and escalation.snoozed_until <= now:
             escalation.status, escalation.level_at = "open", now

@@ -118,6 +118,16 @@ def assign(*, session: Session, program: Program, item: Item, actor: str, owner_
     return _change(session, item, actor, "assigned", {"owner": [before, owner_id]}, now)
 
 
+def snooze(*, session: Session, program: Program, item: Item, actor: str, now: datetime, until: datetime) -> Item:
+    """Hold the item's escalation (and keep a new one from opening) until ``until``."""
+    ensure_may_change(item, program, actor)
+    if not item.is_open:
+        raise UserError(f"{item.key} is {item.status}: there is nothing to snooze.", f"/{item.kind} list")
+    before = item.snoozed_until.isoformat() if item.snoozed_until else None
+    item.snoozed_until = until
+    return _change(session, item, actor, "snoozed", {"snoozed_until": [before, until.isoformat()]}, now)
+
+
 def update_risk(*, session: Session, program: Program, item: Item, actor: str, now: datetime,
                 probability: int | None = None, impact: int | None = None, mitigation: str | None = None) -> Item:
     ensure_may_change(item, program, actor)

@@ -7,9 +7,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.blocks.raid import build_item_modal
+from bot.blocks.raid import ITEM_SNOOZE, build_item_modal
 from bot.ids import Action
 from bot.services import raid
+from bot.services.errors import UserError
+from bot.services.escalations import SNOOZE_CHOICES
 from bot.services.timezones import zone
 from handlers.guard import guarded
 from handlers.raid_common import ensure_user, load_item, refresh_item_message
@@ -51,6 +53,15 @@ def on_reassign(ack: Ack, body: dict, action: dict, client: WebClient, context: 
         session=s, program=program, item=item, actor=actor, owner_id=owner, now=now))
 
 
+def on_snooze(ack: Ack, body: dict, action: dict, client: WebClient, context: dict[str, Any]) -> None:
+    ack()
+    choice = (action.get("selected_option") or {}).get("value", "")
+    if choice not in ITEM_SNOOZE:
+        raise UserError(f"Snooze for {choice!r}? Pick 1 day, 3 days or 1 week.", "Snooze… 3 days")
+    _apply(body, action, client, context, lambda s, item, program, actor, now: raid.snooze(
+        session=s, program=program, item=item, actor=actor, now=now, until=now + SNOOZE_CHOICES[choice]))
+
+
 def on_edit(ack: Ack, body: dict, action: dict, client: WebClient, context: dict[str, Any]) -> None:
     ack()
     deps = context["deps"]
@@ -73,3 +84,4 @@ def register(app: App) -> None:
     app.action(Action.RAID_REOPEN.value)(guarded(on_reopen))
     app.action(Action.RAID_REASSIGN.value)(guarded(on_reassign))
     app.action(Action.RAID_EDIT.value)(guarded(on_edit))
+    app.action(Action.RAID_SNOOZE.value)(guarded(on_snooze))

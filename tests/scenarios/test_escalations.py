@@ -235,3 +235,32 @@ def test_escalations_command_lists_and_sets_the_ladder(slack, bot, deps, clock, 
     assert "Give `ladder` two step lengths" in reply["text"] and "/tpm escalations ladder 4 8" in reply["text"]
     cmd(slack, bot, "settings", name="/tpm")
     assert "owner → leads after 2h" in json.dumps(workspace.ephemerals(user="U0ALICE")[-1]["blocks"], ensure_ascii=False)
+
+
+def test_snoozing_the_item_holds_its_escalation_and_shows_on_its_message(slack, bot, deps, clock, sandbox,
+                                                                          workspace):
+    bind_with_escalation_channel(slack, bot, deps)
+    clock.set(at(17, 0))
+    cmd(slack, bot, "builds are red <@U0DIETER> sev:critical")
+    [dm] = cards(sandbox, "U0DIETER")
+    blocker = item(deps)
+    message = workspace.get_message("C0APOLLO", blocker.message_ts)
+    option = {"text": {"type": "plain_text", "text": "1 day"}, "value": "1d"}
+    slack.block_action("raid.message.snooze", user="U0KENJI", channel="C0APOLLO", message=message,
+                       block_id=f"raid.message.actions.{blocker.id}", selected_option=option)
+    bot.wait_idle()
+    assert "Only B-1's owner, its reporter or a program lead" in workspace.ephemerals(user="U0KENJI")[-1]["text"]
+    slack.block_action("raid.message.snooze", user="U0DIETER", channel="C0APOLLO", message=message,
+                       block_id=f"raid.message.actions.{blocker.id}", selected_option=option)
+    bot.wait_idle()
+    assert item(deps).snoozed_until == at(17, 0, day=2)
+    esc = escalation(deps)
+    assert (esc.status, esc.snoozed_by, esc.snoozed_until) == ("snoozed", "U0DIETER", at(17, 0, day=2))
+    assert "escalation snoozed until" in json.dumps(workspace.get_message("C0APOLLO", blocker.message_ts)["blocks"])
+    assert ":zzz: Snoozed by <@U0DIETER>" in json.dumps(workspace.get_message("D0DIETER", dm.response["ts"])["blocks"])
+    for hour in (18, 20, 22):
+        tick(deps, bot, clock, at(hour))
+    assert cards(sandbox, "C0APOLLO") == []
+    tick(deps, bot, clock, at(17, 0, day=2))  # awake: the step's clock starts again
+    tick(deps, bot, clock, at(18, 0, day=2))
+    assert len(cards(sandbox, "C0APOLLO")) == 1

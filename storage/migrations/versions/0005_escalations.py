@@ -1,4 +1,4 @@
-"""Escalations: one per item, with a ladder
+"""Escalations: one per item, with a ladder; items can be snoozed
 
 Revision ID: 0005
 Revises: 0003
@@ -43,10 +43,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('escalation', schema=None) as batch_op:
         batch_op.create_index('ix_escalation_live', ['program_id', 'status'], unique=False)
+    with op.batch_alter_table('raid_item', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('snoozed_until', storage.types.UTCDateTime(timezone=True), nullable=True))
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('raid_item', schema=None) as batch_op:
+        batch_op.drop_column('snoozed_until')
     with op.batch_alter_table('escalation', schema=None) as batch_op:
         batch_op.drop_index('ix_escalation_live')
 
