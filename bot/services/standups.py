@@ -3,11 +3,10 @@ and who has answered."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -155,6 +154,14 @@ def run_state(*, session: Session, run: StandupRun, team_id: str, at: datetime) 
     members = list(session.exec(select(Member).where(Member.team_id == team_id,
                                                      Member.user_id.in_(run.roster or [""]))))
     return RunState(run, current_answers(session=session, run=run), out_of_office(members, at))
+
+
+def ensure_participant(run: StandupRun, user_id: str, program_name: str) -> None:
+    """A prompt is answered by the people it was for: anyone else is told, and nothing is stored."""
+    if run.roster and user_id not in run.roster:
+        raise UserError(f"You're not in {program_name}'s stand-up for {run.day}, so this wasn't recorded. "
+                        "Post your own update with `/standup <text>`, or ask a lead to add you in `/standup setup`.",
+                        "/standup y: fixed the login bug; t: payments API")
 
 
 def week_participation(*, session: Session, program: Program, today: date) -> dict[str, dict[str, int]]:

@@ -12,6 +12,7 @@ from bot.blocks.standups import build_answer_modal
 from bot.ids import Action
 from bot.services.errors import UserError
 from bot.services.standups import current_answers
+from bot.services.standups import ensure_participant
 from handlers.guard import guarded
 from storage.models import Program
 from storage.standup_models import StandupAnswer, StandupRun
@@ -25,6 +26,7 @@ def on_answer_button(ack: Ack, body: dict, action: dict, client: WebClient, cont
         run = session.get(StandupRun, int(action.get("value") or 0))
         if run is None:
             raise UserError("That stand-up no longer exists. Type `/standup` for today's.", "/standup")
+        ensure_participant(run, user_id, session.get(Program, run.program_id).name)
         previous = current_answers(session=session, run=run).get(user_id)
     view = build_answer_modal(run.questions, {"program_id": run.program_id, "run_id": run.id, "for_user": user_id},
                               previous)

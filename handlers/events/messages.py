@@ -8,7 +8,8 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlmodel import select
 
-from bot.services.standups import parse_update
+from bot.services.errors import UserError
+from bot.services.standups import ensure_participant, parse_update
 from handlers.raid_capture import capture_from_thread
 from handlers.standup_flow import answer
 from storage.models import Program
@@ -41,6 +42,13 @@ def on_message(event: dict, body: dict, client: WebClient, context: dict[str, An
     if event.get("thread_ts") and CAPTURE.match(text):
         capture_from_thread(client, deps, program, event)
         return
+    if event.get("thread_ts"):
+        try:
+            ensure_participant(run, user_id, program.name)
+        except UserError as refusal:
+            client.chat_postEphemeral(channel=event["channel"], user=user_id, thread_ts=event["thread_ts"],
+                                      text=refusal.reply_text())
+            return
     update = parse_update(text)
     _, late = answer(client, deps, program, user_id, update, "dm" if event.get("channel_type") == "im" else "thread",
                      run_id=run.id)

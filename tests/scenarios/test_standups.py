@@ -177,6 +177,14 @@ def test_thread_mode_takes_replies_in_the_prompt_thread(slack, bot, deps, worksp
     slack.message("C0APOLLO", "U0BOB", "an unrelated message")
     bot.wait_idle()
     assert len(answers(deps)) == 1
+    slack.message("C0APOLLO", "U0KENJI", "t: not my stand-up", thread_ts=prompt.response["ts"])
+    bot.wait_idle()
+    assert "You're not in program-apollo's stand-up" in workspace.ephemerals(user="U0KENJI")[-1]["text"]
+    assert len(answers(deps)) == 1
+    slack.block_action("standup.prompt.answer", value=str(answer.run_id), user="U0KENJI", channel="C0APOLLO")
+    bot.wait_idle()
+    assert "You're not in program-apollo's stand-up" in workspace.ephemerals(user="U0KENJI")[-1]["text"]
+    assert sandbox.calls_to("views.open") == []
 
 
 def test_daylight_saving_and_holidays_move_nothing(slack, bot, deps, workspace, sandbox, clock):
