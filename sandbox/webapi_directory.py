@@ -128,6 +128,8 @@ def _in_range(message: dict, args: dict) -> bool:
 
 
 def _paged_messages(messages: list[dict], args: dict, default_limit: int) -> dict:
+    if not flag(args, "include_all_metadata"):  # Slack returns message metadata only when asked
+        messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
     keys = [m["ts"] for m in messages]
     page, cursor = _page(messages, keys, args, "next_ts", default_limit)
     result = {"ok": True, "messages": page, "has_more": bool(cursor)}

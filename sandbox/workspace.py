@@ -143,6 +143,11 @@ class Workspace:
         user["tz_label"] = local.tzname() or user["tz"]
         return user
 
+    def deactivate_user(self, user_id: str) -> None:
+        """The person leaves: ``users.info`` says ``deleted``; DMs to them are still accepted, as Slack does."""
+        with self.lock:
+            self.users[user_id]["deleted"] = True
+
     def human_user_ids(self) -> list[str]:
         with self.lock:
             return [u for u, d in self.users.items() if not d.get("is_bot")]

@@ -104,7 +104,7 @@ class StandupPrompts:
                          "blocks": build_prompt(program.name, run.questions, run.id, thread=user is None),
                          "metadata": {"event_type": "tpmbot_standup_prompt",
                                       "event_payload": {"run_id": run.id}}},
-                now=deps.clock.now(), occurrence_id=occurrence.id)
+                now=deps.clock.now(), occurrence_id=occurrence.id, program_id=program.id)
 
 
 class StandupReminders:
@@ -134,7 +134,7 @@ class StandupReminders:
                 method="chat.postMessage", payload={
                     "channel": user, "text": f"Reminder: your stand-up for {program.name} is still open.",
                     "blocks": build_prompt(program.name, run.questions, run.id, thread=False)},
-                now=deps.clock.now(), occurrence_id=occurrence.id)
+                now=deps.clock.now(), occurrence_id=occurrence.id, program_id=program.id)
 
 
 class StandupDigests:
