@@ -123,12 +123,12 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.wiring import build_bot
-    from scheduled.scheduler import start_scheduler
+    from scheduled.leader import lead_scheduler
     from storage.migrate import upgrade
 
     bot = build_bot(settings, socket_mode=True)
     upgrade(bot.deps.engine)
-    start_scheduler(bot.deps, bot.app.client)
+    lead_scheduler(bot.deps, bot.app.client)
     SocketModeHandler(bot.app, settings.secret("slack_app_token")).start()
     return 0
 

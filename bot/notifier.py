@@ -33,7 +33,7 @@ PERMANENT_ERRORS = frozenset({
     "invalid_arguments", "no_text", "invalid_metadata_format", "invalid_metadata_schema", "not_authed",
     "token_revoked", USER_DEACTIVATED,
 })
-MAX_ATTEMPTS = 12  # with backoff capped at 10 minutes: about an hour and a half of trying
+MAX_AGE = timedelta(hours=6)  # transient failures are retried this long after queueing, then given up
 BASE_BACKOFF = timedelta(seconds=2)
 MAX_BACKOFF = timedelta(minutes=10)
 LEASE = timedelta(minutes=2)  # longer than one send can take (10 s timeouts, a few lookup pages)
@@ -114,8 +114,8 @@ def _deactivated(deps: Deps, message: OutboundMessage) -> bool:
 
 def _record(session, deps: Deps, message: OutboundMessage, outcome: Outcome, report: DrainReport) -> None:
     now = deps.clock.now()
-    if outcome.kind in ("retry", "uncertain") and message.attempts >= MAX_ATTEMPTS:
-        outcome.kind = "dead"
+    if outcome.kind in ("retry", "uncertain") and now - message.created_at >= MAX_AGE:
+        outcome.kind, outcome.error = "dead", f"gave up after {message.attempts} attempts: {outcome.error}"
     if outcome.kind == "sent":
         changes = {"status": "sent", "result_ts": outcome.ts, "sent_at": now, "last_error": ""}
     elif outcome.kind == "dead":
