@@ -94,7 +94,9 @@ def _tick(settings: Settings, at: datetime) -> int:
     report = run_due(deps, at, client=client)
     for kind, scope, due_at in report.ran:
         print(f"ran {kind} {scope} due {due_at.isoformat()}")
-    print(f"tick at {at.isoformat()}: {len(report.ran)} ran, {report.skipped} already done")
+    for kind, scope, due_at in report.missed:
+        print(f"missed {kind} {scope} due {due_at.isoformat()} (older than the catch-up grace)")
+    print(f"tick at {at.isoformat()}: {len(report.ran)} ran, {report.skipped} already done, {len(report.missed)} missed")
     return 0
 
 
