@@ -100,6 +100,9 @@ def _attempt(client: WebClient, deps: Deps, message: OutboundMessage, in_flight:
         return Outcome("uncertain", error=error)
     except (SlackClientError, OSError) as exc:
         return Outcome("uncertain", error=type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 - one bad message must not stop the queue behind it
+        log.exception("outbound %s: unexpected failure", message.idempotency_key)
+        return Outcome("uncertain", error=f"{type(exc).__name__}: {exc}")
     return Outcome("sent", ts=response.get("ts") or response.get("message_ts"))
 
 
