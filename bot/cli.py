@@ -94,7 +94,9 @@ def _tick(settings: Settings, at: datetime) -> int:
     report = run_due(deps, at, client=client)
     for kind, scope, due_at in report.ran:
         print(f"ran {kind} {scope} due {due_at.isoformat()}")
-    print(f"tick at {at.isoformat()}: {len(report.ran)} ran, {report.skipped} already done")
+    for kind, scope, due_at in report.missed:
+        print(f"missed {kind} {scope} due {due_at.isoformat()} (older than the catch-up grace)")
+    print(f"tick at {at.isoformat()}: {len(report.ran)} ran, {report.skipped} already done, {len(report.missed)} missed")
     return 0
 
 
@@ -123,12 +125,12 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.wiring import build_bot
-    from scheduled.scheduler import start_scheduler
+    from scheduled.leader import lead_scheduler
     from storage.migrate import upgrade
 
     bot = build_bot(settings, socket_mode=True)
     upgrade(bot.deps.engine)
-    start_scheduler(bot.deps, bot.app.client)
+    lead_scheduler(bot.deps, bot.app.client)
     SocketModeHandler(bot.app, settings.secret("slack_app_token")).start()
     return 0
 

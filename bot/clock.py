@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
@@ -45,3 +46,23 @@ def ensure_utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"naive datetime {value!r}: pass a timezone-aware value")
     return value.astimezone(timezone.utc)
+
+
+class ScaledClock:
+    """Tests only (TPMBOT_TEST_CLOCK): time that read ``origin`` when the system clock read
+    ``real_origin`` (unix seconds) and runs ``rate`` times as fast, the same in every process."""
+
+    def __init__(self, origin: datetime, real_origin: float, rate: float = 1.0) -> None:
+        self._origin = ensure_utc(origin)
+        self._real_origin = real_origin
+        self._rate = rate
+
+    def now(self) -> datetime:
+        return self._origin + timedelta(seconds=(time.time() - self._real_origin) * self._rate)
+
+
+def clock_from_setting(value: str) -> ScaledClock:
+    """``"2026-12-01T07:30:00+00:00,1795000000.0,300"`` -> a ScaledClock."""
+    origin, real_origin, rate = value.split(",")
+    return ScaledClock(datetime.fromisoformat(origin.strip().replace("Z", "+00:00")), float(real_origin),
+                       float(rate))

@@ -31,6 +31,15 @@ class Settings(BaseSettings):
     tpmbot_port: int = Field(default=3000, ge=1, le=65535)
     tpmbot_workers: int = Field(default=2, ge=1, le=64)
     tpmbot_threads: int = Field(default=8, ge=1, le=256)
+    # Scheduled work. Occurrences missed while down are sent late if at most this old, else recorded as missed.
+    tpmbot_catchup_grace_minutes: int = Field(default=15, ge=0, le=24 * 60)
+    # Every serving process tries this often to become the one that runs the scheduler.
+    tpmbot_leader_retry_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # How often the scheduler ticks (60: on each minute) and drains the outbound queue.
+    tpmbot_tick_seconds: float = Field(default=60.0, gt=0, le=3600)
+    tpmbot_drain_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # Tests only: "<ISO instant>,<unix time>,<rate>" runs the clock from that instant at that rate.
+    tpmbot_test_clock: str | None = None
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
     @classmethod

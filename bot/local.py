@@ -16,7 +16,7 @@ def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 3000
     from sandbox.server import SandboxServer
     from sandbox.workspace import Workspace
     from bot.wiring import build_bot
-    from scheduled.scheduler import start_scheduler
+    from scheduled.leader import lead_scheduler
     from storage.migrate import upgrade
 
     token = "xoxb-sandbox-" + secrets.token_hex(8)
@@ -35,7 +35,7 @@ def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 3000
     connect = getattr(sandbox, "connect_app", None)
     if connect is not None:
         connect(server.url + EVENTS_PATH, signing_secret)
-    scheduler = start_scheduler(bot.deps, bot.app.client)
+    scheduler = lead_scheduler(bot.deps, bot.app.client)
     print(f"tpmbot sandbox workspace: {sandbox.api_url.removesuffix('api/')}", flush=True)
     print(f"  Slack Web API (sandbox): {sandbox.api_url}", flush=True)
     print(f"  bot endpoint:            {server.url}{EVENTS_PATH}", flush=True)
@@ -47,6 +47,6 @@ def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 3000
     except KeyboardInterrupt:
         pass
     finally:
-        scheduler.shutdown(wait=False)
+        scheduler.stop()
         server.stop()
         sandbox.stop()

@@ -1,6 +1,11 @@
-"""The outbound gateway for what the bot posts on its own: drains the outbound queue, retrying
-429/5xx/timeouts with backoff (honouring Retry-After), recording the posted ts, sending each
-queued message once."""
+"""The outbound gateway for what the bot posts on its own: drains the outbound queue, one message at a
+time, each sent once.
+
+Each message is claimed in a short transaction (a lease, see storage/outbox.py), sent with no database
+lock held, then its outcome recorded. 429s wait for Retry-After; 5xx, timeouts and dropped connections
+are retried with exponential backoff, and because Slack may have posted anyway, the retry first looks
+for the earlier post by its outbox key (bot/outbound_lookup.py). Errors no retry can fix mark the
+message dead and tell the program's leads once (bot/delivery_failures.py)."""
 
 from __future__ import annotations
 
@@ -10,22 +15,28 @@ from datetime import timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlmodel import select
 
+from bot.delivery_failures import USER_DEACTIVATED, tell_leads
 from bot.deps import Deps
-from storage.models import OutboundMessage
-from storage.outbox import due_messages
+from bot.outbound_lookup import find_posted, with_outbox_key
+from bot.slack_client import sending_client
+from storage.models import Member, OutboundMessage
+from storage.outbox import claim_next, finish
 
 log = logging.getLogger(__name__)
 
-# Errors that no retry will fix: the message is set aside and the program's leads are told (later work).
+# Errors that no retry will fix: the message is set aside (and, for a channel or person, the leads told).
 PERMANENT_ERRORS = frozenset({
     "channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long", "user_not_found",
     "cannot_dm_bot", "invalid_auth", "account_inactive", "message_not_found", "cant_update_message",
-    "invalid_arguments", "no_text",
+    "invalid_arguments", "no_text", "invalid_metadata_format", "invalid_metadata_schema", "not_authed",
+    "token_revoked", USER_DEACTIVATED,
 })
-MAX_ATTEMPTS = 8
+MAX_AGE = timedelta(hours=6)  # transient failures are retried this long after queueing, then given up
 BASE_BACKOFF = timedelta(seconds=2)
 MAX_BACKOFF = timedelta(minutes=10)
+LEASE = timedelta(minutes=2)  # longer than one send can take (10 s timeouts, a few lookup pages)
 
 
 @dataclass
@@ -33,6 +44,17 @@ class DrainReport:
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    recovered: int = 0  # found already posted by an earlier, interrupted attempt
+
+
+@dataclass
+class Outcome:
+    kind: str  # sent | retry (Slack did nothing) | uncertain (Slack may have posted) | dead
+    ts: str | None = None
+    channel: str | None = None  # where it landed: a DM addressed to a user id lands in a D… conversation
+    error: str = ""
+    retry_after: float | None = None
+    recovered: bool = False
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
@@ -43,46 +65,84 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
 
 
 def drain_outbox(deps: Deps, client: WebClient, *, limit: int = 200, keys: list[str] | None = None) -> DrainReport:
-    """Send every queued message that is due now (or only those with the given keys, for a listener
-    that just queued them). Safe to run from several threads or processes: each message is taken in
-    its own transaction (row-locked on PostgreSQL)."""
+    """Send up to ``limit`` queued messages that are due now (or only those with the given keys, for a
+    listener that just queued them). Safe from any number of threads and processes at once, and after a
+    crash at any point."""
     report = DrainReport()
+    sender = sending_client(client)
     for _ in range(limit):
         with deps.session() as session:
-            batch = due_messages(session=session, now=deps.clock.now(), limit=1, keys=keys)
-            if not batch:
-                break
-            _send_one(session, client, batch[0], deps, report)
+            claimed = claim_next(session=session, now=deps.clock.now(), lease=LEASE, keys=keys)
+        if claimed is None:
+            break
+        message, in_flight = claimed
+        outcome = _attempt(sender, deps, message, in_flight)
+        with deps.session() as session:
+            _record(session, deps, message, outcome, report)
     return report
 
 
-def _send_one(session, client: WebClient, message: OutboundMessage, deps: Deps, report: DrainReport) -> None:
-    message.attempts += 1
+def _attempt(client: WebClient, deps: Deps, message: OutboundMessage, in_flight: bool) -> Outcome:
+    posting = message.method == "chat.postMessage"
     try:
-        response = client.api_call(message.method, json=message.payload)
+        if posting and in_flight:
+            found = find_posted(client, message.payload, message.idempotency_key)
+            if found is not None:
+                return Outcome("sent", ts=found["ts"], channel=found.get("channel"), recovered=True)
+        if posting and _deactivated(deps, message):
+            return Outcome("dead", error=USER_DEACTIVATED)
+        payload = with_outbox_key(message.payload, message.idempotency_key) if posting else message.payload
+        response = client.api_call(message.method, json=payload)
     except SlackApiError as exc:
         error = str(exc.response.get("error") or exc.response.status_code)
-        retry_after = _retry_after(exc)
-        if error in PERMANENT_ERRORS or message.attempts >= MAX_ATTEMPTS:
-            message.status = "dead"
-            report.dead += 1
-        else:
-            message.next_attempt_at = deps.clock.now() + backoff(message.attempts, retry_after)
-            report.retried += 1
-        message.last_error = error[:500]
-        log.warning("outbound %s (%s) failed: %s", message.idempotency_key, message.method, error)
+        if error in PERMANENT_ERRORS:
+            return Outcome("dead", error=error)
+        if exc.response.status_code == 429 or error == "ratelimited":
+            return Outcome("retry", error=error, retry_after=_retry_after(exc))
+        return Outcome("uncertain", error=error)
     except (SlackClientError, OSError) as exc:
-        message.next_attempt_at = deps.clock.now() + backoff(message.attempts)
-        message.last_error = type(exc).__name__
-        report.retried += 1
+        return Outcome("uncertain", error=type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 - one bad message must not stop the queue behind it
+        log.exception("outbound %s: unexpected failure", message.idempotency_key)
+        return Outcome("uncertain", error=f"{type(exc).__name__}: {exc}")
+    return Outcome("sent", ts=response.get("ts") or response.get("message_ts"), channel=response.get("channel"))
+
+
+def _deactivated(deps: Deps, message: OutboundMessage) -> bool:
+    """Slack accepts a DM to a deactivated person and nobody reads it; the member table knows."""
+    if message.channel[:1] not in ("U", "W"):
+        return False
+    with deps.session() as session:
+        return bool(session.exec(select(Member.is_deleted).where(
+            Member.team_id == message.team_id, Member.user_id == message.channel)).first())
+
+
+def _record(session, deps: Deps, message: OutboundMessage, outcome: Outcome, report: DrainReport) -> None:
+    now = deps.clock.now()
+    if outcome.kind in ("retry", "uncertain") and now - message.created_at >= MAX_AGE:
+        outcome.kind, outcome.error = "dead", f"gave up after {message.attempts} attempts: {outcome.error}"
+    if outcome.kind == "sent":
+        changes = {"status": "sent", "result_ts": outcome.ts, "sent_at": now, "last_error": "",
+                   "channel": outcome.channel or message.channel}
+    elif outcome.kind == "dead":
+        changes = {"status": "dead", "last_error": outcome.error[:500]}
     else:
-        message.status = "sent"
-        # A DM addressed to a user id lands in a D… conversation: keep the id chat.update will need.
-        message.channel = response.get("channel") or message.channel
-        message.result_ts = response.get("ts") or response.get("message_ts")
-        message.sent_at = deps.clock.now()
+        # "uncertain" stays in flight, so the next attempt looks before it posts again.
+        changes = {"status": "pending" if outcome.kind == "retry" else "sending", "last_error": outcome.error[:500],
+                   "next_attempt_at": now + backoff(message.attempts, outcome.retry_after)}
+    if not finish(session=session, message_id=message.id, attempt=message.attempts, **changes):
+        log.warning("outbound %s: lease lost to another sender; its result stands", message.idempotency_key)
+        return
+    if outcome.kind == "sent":
         report.sent += 1
-    session.add(message)
+        report.recovered += outcome.recovered
+    elif outcome.kind == "dead":
+        report.dead += 1
+        log.warning("outbound %s (%s) failed for good: %s", message.idempotency_key, message.method, outcome.error)
+        tell_leads(session=session, message=message, error=outcome.error, now=now)
+    else:
+        report.retried += 1
+        log.info("outbound %s (%s) will retry: %s", message.idempotency_key, message.method, outcome.error)
 
 
 def _retry_after(exc: SlackApiError) -> float | None:

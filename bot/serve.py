@@ -31,11 +31,11 @@ class GunicornServer(BaseApplication):
     def load(self):
         from bot.logging_setup import configure_logging
         from bot.wiring import build_bot
-        from scheduled.scheduler import start_scheduler
+        from scheduled.leader import lead_scheduler
 
         configure_logging(self.settings.log_level)
         bot = build_bot(self.settings)
         if self.scheduler:
-            # Every worker ticks; the occurrence ledger lets exactly one of them run each occurrence.
-            start_scheduler(bot.deps, bot.app.client)
+            # Every worker of every process competes; exactly one runs the scheduler (scheduled/leader.py).
+            lead_scheduler(bot.deps, bot.app.client)
         return bot.wsgi

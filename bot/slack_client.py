@@ -27,3 +27,9 @@ def make_web_client(settings: Settings, *, token: str | None = None, timeout: in
         timeout=timeout,
         retry_handlers=retry_handlers(),
     )
+
+
+def sending_client(client: WebClient) -> WebClient:
+    """The same client without slack_sdk's sleeping retries: the outbound queue retries instead, with
+    backoff kept in the database (honouring Retry-After), so no sender thread ever sleeps on Slack."""
+    return type(client)(token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[])

@@ -9,7 +9,7 @@ from slack_bolt import App
 from sqlalchemy import text
 
 from bot.app import build_app, warm_up
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, SystemClock, clock_from_setting
 from bot.config import Settings
 from bot.deps import Deps
 from bot.executor import TrackingExecutor
@@ -31,7 +31,9 @@ class Bot:
 
 
 def make_deps(settings: Settings, clock: Clock | None = None) -> Deps:
-    return Deps(settings=settings, engine=make_engine(settings.database_url), clock=clock or SystemClock())
+    if clock is None:
+        clock = clock_from_setting(settings.tpmbot_test_clock) if settings.tpmbot_test_clock else SystemClock()
+    return Deps(settings=settings, engine=make_engine(settings.database_url), clock=clock)
 
 
 def build_bot(settings: Settings, *, deps: Deps | None = None, clock: Clock | None = None,

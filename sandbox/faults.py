@@ -19,6 +19,7 @@ class Fault:
     status: int | str
     count: int | None
     probability: float | None
+    retry_after: int = 1
     rng: random.Random = field(default_factory=random.Random)
 
     def applies_to(self, method: str) -> bool:
@@ -33,17 +34,21 @@ class FaultInjector:
         self._faults: list[Fault] = []
 
     def add(self, method: str | None = None, status: int | str = 500, count: int | None = None,
-            probability: float | None = None, seed: int | None = None) -> None:
+            probability: float | None = None, seed: int | None = None, retry_after: int = 1) -> None:
         if status != TIMEOUT and not (isinstance(status, int) and 400 <= status <= 599):
             raise ValueError("status must be an HTTP error status or 'timeout'")
         with self._lock:
-            self._faults.append(Fault(method, status, count, probability, random.Random(seed)))
+            self._faults.append(Fault(method, status, count, probability, retry_after, random.Random(seed)))
 
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
 
     def pick(self, method: str) -> int | str | None:
+        fault = self.pick_fault(method)
+        return None if fault is None else fault.status
+
+    def pick_fault(self, method: str) -> Fault | None:
         with self._lock:
             for fault in self._faults:
                 if not fault.applies_to(method):
@@ -54,7 +59,7 @@ class FaultInjector:
                     fault.count -= 1
                     if fault.count <= 0:
                         self._faults.remove(fault)
-                return fault.status
+                return fault
             return None
 
 

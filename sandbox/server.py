@@ -164,10 +164,10 @@ class SandboxServer:
 
     def inject_faults(self, method: str | None = None, status: int | str = 500,
                       count: int | None = None, probability: float | None = None,
-                      seed: int | None = None) -> None:
-        """Fail matching calls with ``status`` (5xx, 429) or ``"timeout"`` (connection
-        closed without a response); ``count`` calls, or each with ``probability``."""
-        self.faults.add(method, status, count, probability, seed)
+                      seed: int | None = None, retry_after: int = 1) -> None:
+        """Fail matching calls with ``status`` (5xx, 429 with ``retry_after``) or ``"timeout"``
+        (connection closed without a response); ``count`` calls, or each with ``probability``."""
+        self.faults.add(method, status, count, probability, seed, retry_after)
 
     def clear_faults(self) -> None:
         self.faults.clear()
@@ -196,12 +196,12 @@ class SandboxServer:
             recorded_args = normalize_args(args)
         except SlackError:
             recorded_args = dict(args)
-        fault = self.faults.pick(method)
-        if fault == TIMEOUT:
+        fault = self.faults.pick_fault(method)
+        if fault is not None and fault.status == TIMEOUT:
             self._record(method, recorded_args, {}, 0)
             return None
         if fault is not None:
-            return self._failure(method, recorded_args, int(fault))
+            return self._failure(method, recorded_args, int(fault.status), fault.retry_after)
         if args.pop("_invalid_json", False):
             body = {"ok": False, "error": "invalid_json"}
             self._record(method, recorded_args, body, 200)

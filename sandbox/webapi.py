@@ -85,6 +85,10 @@ def _public(message: dict) -> dict:
 def chat_post_message(ws: Workspace, args: dict) -> dict:
     channel = postable_channel(ws, required(args, "channel"))
     text, blocks = check_content(args)
+    metadata = args.get("metadata")
+    if metadata and not (isinstance(metadata, dict) and isinstance(metadata.get("event_type"), str)
+                         and isinstance(metadata.get("event_payload", {}), dict)):
+        raise SlackError("invalid_metadata_format")
     extra = {k: args[k] for k in ("attachments", "metadata") if args.get(k)}
     message = ws.add_message(channel["id"], text=text, blocks=blocks, as_bot=True,
                              thread_ts=args.get("thread_ts") or None,

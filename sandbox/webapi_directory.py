@@ -130,6 +130,10 @@ def _in_range(message: dict, args: dict) -> bool:
 def _paged_messages(messages: list[dict], args: dict, default_limit: int) -> dict:
     keys = [m["ts"] for m in messages]
     page, cursor = _page(messages, keys, args, "next_ts", default_limit)
+    page = copy.deepcopy(page)
+    if not flag(args, "include_all_metadata"):  # Slack returns message metadata only when asked
+        for message in page:
+            message.pop("metadata", None)
     result = {"ok": True, "messages": page, "has_more": bool(cursor)}
     if cursor:
         result["response_metadata"] = {"next_cursor": cursor}
@@ -138,7 +142,7 @@ def _paged_messages(messages: list[dict], args: dict, default_limit: int) -> dic
 
 def conversations_history(ws: Workspace, args: dict) -> dict:
     channel = _readable(ws, args)
-    messages = [m for m in ws.top_level(channel["id"]) if _in_range(m, args)]
+    messages = [m for m in ws.top_level(channel["id"], copies=False) if _in_range(m, args)]
     messages.reverse()  # newest first, as Slack returns them
     result = _paged_messages(messages, args, 100)
     result["pin_count"] = 0

@@ -143,6 +143,11 @@ class Workspace:
         user["tz_label"] = local.tzname() or user["tz"]
         return user
 
+    def deactivate_user(self, user_id: str) -> None:
+        """The person leaves: ``users.info`` says ``deleted``; DMs to them are still accepted, as Slack does."""
+        with self.lock:
+            self.users[user_id]["deleted"] = True
+
     def human_user_ids(self) -> list[str]:
         with self.lock:
             return [u for u, d in self.users.items() if not d.get("is_bot")]
@@ -280,17 +285,19 @@ class Workspace:
             message = self.get_message(channel_id, ts)
             self._messages[self.channel(channel_id)["id"]].remove(message)
 
-    def messages(self, channel: str, include_ephemeral: bool = False) -> list[dict]:
-        """Every message in the channel (top level and replies), in ts order."""
+    def messages(self, channel: str, include_ephemeral: bool = False, copies: bool = True) -> list[dict]:
+        """Every message in the channel (top level and replies), in ts order; ``copies=False`` hands
+        out the stored dicts themselves (hold ``lock`` and copy what leaves it)."""
         with self.lock:
             channel_id = self.channel(channel)["id"]
             found = list(self._messages.get(channel_id, []))
             if include_ephemeral:
                 found += [e for e in self._ephemerals if e["channel"] == channel_id]
-            return copy.deepcopy(sorted(found, key=lambda m: float(m["ts"])))
+            found.sort(key=lambda m: float(m["ts"]))
+            return copy.deepcopy(found) if copies else found
 
-    def top_level(self, channel: str) -> list[dict]:
-        return [m for m in self.messages(channel)
+    def top_level(self, channel: str, copies: bool = True) -> list[dict]:
+        return [m for m in self.messages(channel, copies=copies)
                 if m.get("thread_ts", m["ts"]) == m["ts"]
                 or m.get("subtype") == "thread_broadcast"]
 

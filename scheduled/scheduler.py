@@ -1,6 +1,11 @@
 """The in-process scheduler: APScheduler 3.11 in UTC, one cron-like tick a minute and a frequent
-outbox drain. Jobs are plain functions rebuilt at start (nothing pickled): the database, not the
-scheduler, holds the state, so `tpmbot tick` and this scheduler can never double-send."""
+outbox drain, in the one process that leads (scheduled/leader.py).
+
+Nothing is pickled and APScheduler has no job store: its two jobs are plain functions added at start,
+and everything that is scheduled (stand-up times, digests, ...) is read from database rows at each
+tick by the jobs in scheduled/jobs.py. So a restart, a new leader or an edited schedule needs no
+migration of scheduler state, and `tpmbot tick` and this scheduler can never double-send (the
+occurrence ledger decides)."""
 
 from __future__ import annotations
 
@@ -27,9 +32,12 @@ def start_scheduler(deps: Deps, client: WebClient) -> BackgroundScheduler:
         if report.ran:
             log.info("tick ran %d occurrence(s)", len(report.ran))
 
-    scheduler.add_job(tick, CronTrigger(second=0, timezone=timezone.utc), id="tick", max_instances=1,
-                      coalesce=True, misfire_grace_time=50, replace_existing=True)
-    scheduler.add_job(lambda: drain_outbox(deps, client), IntervalTrigger(seconds=5), id="outbox",
+    every = deps.settings.tpmbot_tick_seconds
+    trigger = CronTrigger(second=0, timezone=timezone.utc) if every == 60 else IntervalTrigger(seconds=every)
+    scheduler.add_job(tick, trigger, id="tick", max_instances=1, coalesce=True, misfire_grace_time=50,
+                      replace_existing=True)
+    scheduler.add_job(lambda: drain_outbox(deps, client), IntervalTrigger(seconds=deps.settings.tpmbot_drain_seconds),
+                      id="outbox",
                       max_instances=1, coalesce=True, replace_existing=True)
     scheduler.start()
     return scheduler

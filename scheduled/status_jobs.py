@@ -46,6 +46,6 @@ def queue_report(session: Session, program: Program, at: datetime, *, occurrence
     channel = channel or schedule_of(program).channel or program.channel_id
     key = report_key(program, at, on_demand)
     enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage", now=at,
-            occurrence_id=occurrence_id, payload={"channel": channel, "text": report_text(report),
+            occurrence_id=occurrence_id, program_id=program.id, payload={"channel": channel, "text": report_text(report),
                                                   "blocks": build_status_report(report), "unfurl_links": False})
     return key

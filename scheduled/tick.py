@@ -1,4 +1,15 @@
-"""Run every scheduled job due at an instant, exactly once per occurrence (`tpmbot tick --at`)."""
+"""Run every scheduled job due at an instant, exactly once per occurrence (`tpmbot tick --at`, and the
+in-process scheduler every minute).
+
+Each occurrence is claimed under the ledger's UNIQUE key in the same transaction as the job's work
+(which queues its messages), so a crash either leaves nothing (the next tick does it) or a claimed
+occurrence with its messages queued (the sender delivers them).
+
+Catch-up: a tick looks back to the previous tick (the tick mark), not just one minute, so after
+downtime the occurrences it slept through are found. Those due within the grace window
+(TPMBOT_CATCHUP_GRACE_MINUTES) are run late, once; older ones are recorded as ``missed`` in the
+ledger and not sent, so a restart never fires a burst of stale prompts. Downtime longer than
+CATCHUP_HORIZON is looked at only for its last CATCHUP_HORIZON."""
 
 from __future__ import annotations
 
@@ -14,53 +25,77 @@ from bot.notifier import DrainReport, drain_outbox
 from bot.slack_directory import refresh_stale_timezones
 from scheduled.jobs import Job, default_jobs
 from storage.ledger import claim_occurrence, claimed_keys
+from storage.tick_marks import advance_tick, last_tick
 
 log = logging.getLogger(__name__)
 
 # A tick looks back this far, so a cron that fires a few seconds late still catches the minute.
 TICK_WINDOW = timedelta(minutes=1)
+CATCHUP_HORIZON = timedelta(days=2)
 
 
 @dataclass
 class TickReport:
     ran: list[tuple[str, str, datetime]] = field(default_factory=list)
     skipped: int = 0  # already claimed by an earlier tick or another process
-    failed: int = 0  # raised: rolled back (nothing claimed, nothing queued) and logged
+    missed: list[tuple[str, str, datetime]] = field(default_factory=list)  # too late: recorded, not sent
+    failed: int = 0  # raised: rolled back (nothing claimed, nothing queued) and logged; retried next tick
     outbox: DrainReport | None = None
 
 
 def run_due(deps: Deps, at: datetime, *, jobs: list[Job] | None = None, client: WebClient | None = None,
-            window: timedelta = TICK_WINDOW) -> TickReport:
+            window: timedelta = TICK_WINDOW, grace: timedelta | None = None) -> TickReport:
     at = ensure_utc(at)
+    grace = grace if grace is not None else timedelta(minutes=deps.settings.tpmbot_catchup_grace_minutes)
     report = TickReport()
     if client is not None:
         # Prompts follow people's zones: refresh the day-old ones first (a bounded number per tick).
         refresh_stale_timezones(deps, client)
+    with deps.session() as session:
+        start = lookback_start(at, last_tick(session=session), window)
     for job in jobs if jobs is not None else default_jobs():
         # One transaction per job and tick, one savepoint per occurrence: the claim and what the job queues
         # commit together (or not at all), and one failing occurrence does not hold back the others.
         with deps.session() as session:
-            due = job.due(session, at - window, at)
-            claimed = claimed_keys(session=session, kind=job.kind, start=at - window, end=at) if due else set()
+            due = job.due(session, start, at)
+            claimed = claimed_keys(session=session, kind=job.kind, start=start, end=at) if due else set()
             for item in due:
                 if (item.scope, item.due_at) in claimed:
                     report.skipped += 1
                     continue
-                try:
-                    with session.begin_nested():
-                        occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope,
-                                                      due_at=item.due_at, now=deps.clock.now())
-                        if occurrence is None:
-                            report.skipped += 1
-                            continue
-                        job.run(session, deps, occurrence, item)
-                        occurrence.status = "done"
-                        session.add(occurrence)
-                except Exception:  # logged with the occurrence; the tick goes on with the others
-                    log.exception("scheduled %s %s due %s failed", item.kind, item.scope, item.due_at.isoformat())
-                    report.failed += 1
-                    continue
-                report.ran.append((item.kind, item.scope, item.due_at))
+                _claim_and_run(session, deps, job, item, late=item.due_at < at - grace, report=report)
+    with deps.session() as session:
+        advance_tick(session=session, at=at)
     if client is not None:
         report.outbox = drain_outbox(deps, client)
     return report
+
+
+def lookback_start(at: datetime, mark: datetime | None, window: timedelta = TICK_WINDOW) -> datetime:
+    """Where this tick starts looking: the previous tick (within the horizon), or one window back."""
+    start = at - window
+    if mark is not None and mark < start:
+        start = max(mark, at - CATCHUP_HORIZON)
+    return start
+
+
+def _claim_and_run(session, deps: Deps, job: Job, item, *, late: bool, report: TickReport) -> None:
+    try:
+        with session.begin_nested():
+            occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope, due_at=item.due_at,
+                                          now=deps.clock.now(), status="missed" if late else "claimed")
+            if occurrence is None:
+                report.skipped += 1
+                return
+            if late:
+                occurrence.detail = "missed while the scheduler was down"
+                report.missed.append((item.kind, item.scope, item.due_at))
+                return
+            job.run(session, deps, occurrence, item)
+            occurrence.status = "done"
+            session.add(occurrence)
+    except Exception:  # noqa: BLE001 - logged; the tick goes on with the other occurrences
+        log.exception("scheduled %s %s due %s failed", item.kind, item.scope, item.due_at.isoformat())
+        report.failed += 1
+        return
+    report.ran.append((item.kind, item.scope, item.due_at))

@@ -102,7 +102,8 @@ class OutboundMessage(SQLModel, table=True):
     method: str = Field(max_length=48)  # chat.postMessage | chat.update | chat.postEphemeral | ...
     channel: str = Field(default="", max_length=32)
     payload: dict = _json(dict)
-    status: str = Field(default="pending", max_length=16)  # pending | sent | dead
+    # pending -> sending (claimed by one sender until next_attempt_at, its lease) -> sent | dead
+    status: str = Field(default="pending", max_length=16)
     attempts: int = Field(default=0)
     next_attempt_at: datetime = _utc()
     last_error: str = Field(default="", max_length=500)
@@ -110,8 +111,18 @@ class OutboundMessage(SQLModel, table=True):
     occurrence_id: Optional[int] = Field(
         default=None, sa_column=Column(ForeignKey("occurrence.id", ondelete="SET NULL"), nullable=True)
     )
+    program_id: Optional[int] = Field(default=None)  # whose leads hear of a permanent failure (no FK: a hint)
     created_at: datetime = _utc()
     sent_at: Optional[datetime] = _utc(nullable=True)
+
+
+class TickMark(SQLModel, table=True):
+    """The latest instant scheduled work has been looked at, so a tick after downtime knows what it missed."""
+
+    __tablename__ = "tick_mark"
+
+    name: str = Field(primary_key=True, max_length=32)
+    at: datetime = _utc()
 
 import storage.raid_models  # noqa: E402,F401  (registers the RAID tables)
 import storage.standup_models  # noqa: E402,F401  (registers the stand-up tables)

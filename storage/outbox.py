@@ -1,9 +1,16 @@
-"""The outbound queue: messages the bot posts on its own, each sent once."""
+"""The outbound queue: messages the bot posts on its own, each sent once.
+
+A sender takes one due row at a time (`claim_next`): the row becomes ``sending`` and its
+``next_attempt_at`` becomes the sender's lease. The claim commits before the Slack call, so no lock
+is held while talking to Slack. Another sender can only take the row again once the lease has run out
+(its holder died); ``attempts`` is the fencing token that stops a late holder from overwriting the
+new one's result (`finish`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -12,12 +19,13 @@ from storage.models import OutboundMessage
 
 def enqueue(
     *, session: Session, key: str, team_id: str, method: str, payload: dict, now: datetime,
-    occurrence_id: int | None = None,
+    occurrence_id: int | None = None, program_id: int | None = None,
 ) -> OutboundMessage | None:
     """Queue a call; None if a message with the same idempotency key is already queued or sent."""
     message = OutboundMessage(
         idempotency_key=key, team_id=team_id, method=method, channel=str(payload.get("channel", "")),
         payload=payload, next_attempt_at=now, created_at=now, occurrence_id=occurrence_id,
+        program_id=program_id,
     )
     try:
         with session.begin_nested():
@@ -27,19 +35,54 @@ def enqueue(
         return None
 
 
-def due_messages(*, session: Session, now: datetime, limit: int = 100,
-                 keys: list[str] | None = None) -> list[OutboundMessage]:
+def due_messages(*, session: Session, now: datetime, limit: int = 100) -> list[OutboundMessage]:
     query = (
         select(OutboundMessage)
         .where(OutboundMessage.status == "pending", OutboundMessage.next_attempt_at <= now)
         .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
         .limit(limit)
     )
+    return list(session.exec(query))
+
+
+def claim_next(*, session: Session, now: datetime, lease: timedelta,
+               keys: list[str] | None = None) -> tuple[OutboundMessage, bool] | None:
+    """Take the next due message for sending, for ``lease``; (message, was it in flight before?).
+
+    Due means pending and due, or ``sending`` with an expired lease (its sender died mid-way, maybe
+    after Slack accepted the post). PostgreSQL skips rows another sender has locked; SQLite's
+    BEGIN IMMEDIATE makes each claim transaction run alone."""
+    query = (
+        select(OutboundMessage)
+        .where(OutboundMessage.status.in_(("pending", "sending")), OutboundMessage.next_attempt_at <= now)
+        .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
+        .limit(1)
+    )
     if keys is not None:
         query = query.where(OutboundMessage.idempotency_key.in_(keys))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return list(session.exec(query))
+    message = session.exec(query).first()
+    if message is None:
+        return None
+    in_flight = message.status == "sending"
+    message.status = "sending"
+    message.attempts += 1
+    message.next_attempt_at = now + lease
+    session.add(message)
+    session.flush()
+    return message, in_flight
+
+
+def finish(*, session: Session, message_id: int, attempt: int, **changes) -> bool:
+    """Record the outcome of attempt ``attempt``; False if the lease was lost to another sender meanwhile."""
+    result = session.exec(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == message_id, OutboundMessage.status == "sending",
+               OutboundMessage.attempts == attempt)
+        .values(**changes)
+    )
+    return (result.rowcount or 0) == 1
 
 
 def by_key(*, session: Session, key: str) -> OutboundMessage | None:

@@ -141,7 +141,7 @@ def climb(session: Session, escalation: Escalation, *, item: Item, program: Prog
         key = post_key(escalation, rung)
         payload = dict(render(Card(escalation, item, program, rung)), channel=channel)
         enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage", payload=payload,
-                now=now)
+                now=now, program_id=program.id)
         escalation.posts = [*escalation.posts, key]
     return rung
 
@@ -164,7 +164,8 @@ def queue_card_edits(session: Session, escalation: Escalation, *, item: Item, pr
         elif message.result_ts:
             edit_key = f"{key}:edit:{escalation.revision}"
             enqueue(session=session, key=edit_key, team_id=program.team_id, method="chat.update",
-                    payload=dict(payload, channel=message.channel, ts=message.result_ts), now=now)
+                    payload=dict(payload, channel=message.channel, ts=message.result_ts), now=now,
+                    program_id=program.id)
             keys.append(edit_key)
     return keys
 

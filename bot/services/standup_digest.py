@@ -29,7 +29,7 @@ def queue_digest(*, session: Session, program: Program, run: StandupRun, now: da
     """Queue the run's digest unless it already is (or was sent); returns the queued row or None."""
     return enqueue(session=session, key=digest_key(run), team_id=program.team_id, method="chat.postMessage",
                    payload=digest_payload(session=session, program=program, run=run, now=now), now=now,
-                   occurrence_id=occurrence_id)
+                   occurrence_id=occurrence_id, program_id=program.id)
 
 
 def posted_digest(*, session: Session, run: StandupRun) -> OutboundMessage | None:

@@ -83,6 +83,10 @@ def test_tick_runs_each_occurrence_once(empty_database_url):
     assert first.returncode == 0 and "ran housekeeping global due 2026-12-01T03:00:00+00:00" in first.stdout
     assert "ran escalation.sweep all due 2026-12-01T03:00:00+00:00" in first.stdout
     assert again.returncode == 0 and "0 ran, 2 already done" in again.stdout
+    after_outage = subprocess.run([TPMBOT, "tick", "--at", "2026-12-03T03:10:00Z"], env=env, cwd=ROOT,
+                                  capture_output=True, text=True, timeout=60)  # down for two days
+    assert "missed housekeeping global due 2026-12-02T03:00:00+00:00" in after_outage.stdout
+    assert "ran housekeeping global due 2026-12-03T03:00:00+00:00" in after_outage.stdout  # within the grace
     bad = subprocess.run([TPMBOT, "tick", "--at", "tomorrow"], env=env, cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "ISO-8601" in bad.stderr
 

@@ -1,7 +1,7 @@
 """Escalations: one per item, with a ladder; items can be snoozed
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-25
 """
 
@@ -11,7 +11,7 @@ import sqlmodel
 import storage.types
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
