@@ -13,6 +13,7 @@ class Callback(StrEnum):
     LOG_RISK = "risk.shortcut.log"
     STANDUP_ANSWER = "standup.modal"
     STANDUP_SETUP = "standup.setup.modal"
+    AGENDA_SETUP = "agenda.setup.modal"
 
 
 class Block(StrEnum):
@@ -51,3 +52,4 @@ class Action(StrEnum):
     STANDUP_OPEN = "standup.prompt.answer"
     STANDUP_LOG_BLOCKER = "standup.digest.log_blocker"
     STANDUP_INPUT = "standup.modal.input"
+    AGENDA_ACTION_DONE = "agenda.message.action_done"

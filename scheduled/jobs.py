@@ -64,7 +64,8 @@ class Housekeeping:
 
 
 def default_jobs() -> list[Job]:
+    from scheduled.agenda_jobs import AgendaPosts
     from scheduled.standup_jobs import StandupDigests, StandupPrompts, StandupReminders
 
     # Prompts before reminders before digests: a tick that sees several runs them in that order.
-    return [Housekeeping(), StandupPrompts(), StandupReminders(), StandupDigests()]
+    return [Housekeeping(), StandupPrompts(), StandupReminders(), StandupDigests(), AgendaPosts()]
