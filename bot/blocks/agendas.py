@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.raid import item_summary, local_date
-from bot.blocks.text import clip, escape
+from bot.blocks.text import clip, escape, escape_keeping_mentions
 from bot.ids import Action
 from bot.services.raid import describe_age
 from bot.services.timezones import zone
@@ -54,7 +54,7 @@ def action_line(action: ActionItem, tz: str) -> str:
     mark = "~" if not action.is_open else ""
     due = f", due {_day(action.due_at, tz)}" if action.due_at else ""
     done = " :white_check_mark:" if not action.is_open else ""
-    return clip(f"{mark}*{action.key}* {escape(action.text)}{mark} — <@{action.owner_id}>{due}{done}", LINE_LIMIT)
+    return clip(f"{mark}*{action.key}* {escape_keeping_mentions(action.text)}{mark} — <@{action.owner_id}>{due}{done}", LINE_LIMIT)
 
 
 def _action_rows(heading: str, actions: list[ActionItem], tz: str, budget: int, empty: str) -> list:
@@ -88,7 +88,7 @@ def build_agenda(content: AgendaContent) -> list[dict]:
     due = []
     for line in content.due:
         state = "overdue since" if line.due_at < content.occurs_at else line.what
-        due.append(f"*{line.key}* {escape(line.text)} — <@{line.owner_id}>, {state} {_day(line.due_at, tz)}")
+        due.append(f"*{line.key}* {escape_keeping_mentions(line.text)} — <@{line.owner_id}>, {state} {_day(line.due_at, tz)}")
     risk_heading = (f"*Top risks* ({len(content.risks)} of {content.open_risks} open)" if content.open_risks
                     else "*Top risks*")
     blocks = [
@@ -109,7 +109,7 @@ def build_agenda(content: AgendaContent) -> list[dict]:
     blocks.append(DividerBlock())
     blocks += _action_rows("*Actions recorded in this meeting*", content.actions, tz, ACTION_ROWS["recorded"],
                            "None yet: reply `action: …` in the thread.")
-    decisions = [f"*{d.key}* {escape(d.text)} — <@{d.decided_by}>" for d in content.decisions]
+    decisions = [f"*{d.key}* {escape_keeping_mentions(d.text)} — <@{d.decided_by}>" for d in content.decisions]
     blocks.append(_section(fit_lines("*Decisions*", decisions, "None yet: reply `decision: …` in the thread.")))
     return [b.to_dict() for b in blocks]
 
