@@ -35,6 +35,9 @@ class AgendaPosts:
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         meeting = session.get(Meeting, due.data["meeting_id"])
+        if meeting is None or not meeting.enabled:
+            occurrence.detail = "meeting no longer scheduled"
+            return
         program = session.get(Program, meeting.program_id)
         now = deps.clock.now()
         agenda, queued = queue_agenda(session=session, program=program, meeting=meeting,
