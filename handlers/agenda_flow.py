@@ -13,6 +13,7 @@ from bot.services.meetings import next_occurrence
 from storage.agenda_models import Agenda, Meeting
 from storage.agendas import meeting_named, meetings_of
 from storage.models import Program
+from storage.outbox import by_key
 
 
 def choose_meeting(deps: Deps, program: Program, name: str) -> tuple[Meeting, object]:
@@ -39,12 +40,18 @@ def post_agenda_now(client: WebClient, deps: Deps, program: Program, meeting: Me
     """The same message the schedule posts: queued and sent once, edited if it is already out."""
     now = deps.clock.now()
     with deps.session() as session:
-        agenda, queued = queue_agenda(session=session, program=program, meeting=meeting, occurs_at=occurs_at, now=now)
-    if queued is not None:
+        agenda, queued = queue_agenda(session=session, program=program, meeting=meeting, occurs_at=occurs_at, now=now,
+                                      retry_failed=True)
+        key = queued.idempotency_key if queued is not None else None
+    if key is not None:
         drain_outbox(deps, client)
         with deps.session() as session:
             agenda = session.get(Agenda, agenda.id)
             posted_at(session=session, agenda=agenda)
+            message = by_key(session=session, key=key)
+        if message.status == "dead":
+            raise UserError(f"Slack refused the agenda in <#{agenda.channel}> ({message.last_error}). If I'm not "
+                            "in that channel, invite me with `/invite @tpmbot`, then run this again.", "/agenda")
     else:
         refresh_agenda(client, deps, agenda.id)
     return agenda

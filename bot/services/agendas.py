@@ -20,7 +20,7 @@ from storage import agendas as store
 from storage import raid as raid_store
 from storage.agenda_models import ActionItem, Agenda, Decision, Meeting
 from storage.models import OutboundMessage, Program
-from storage.outbox import by_key, enqueue
+from storage.outbox import by_key, enqueue, sent_message_at
 from storage.raid_models import Item
 
 TOP_RISKS = 5
@@ -105,12 +105,20 @@ def agenda_payload(*, session: Session, program: Program, meeting: Meeting, agen
 
 
 def queue_agenda(*, session: Session, program: Program, meeting: Meeting, occurs_at: datetime, now: datetime,
-                 occurrence_id: int | None = None) -> tuple[Agenda, OutboundMessage | None]:
-    """Queue the occurrence's agenda unless it already is (or was sent): (agenda, the queued row or None)."""
+                 occurrence_id: int | None = None, retry_failed: bool = False) -> tuple[Agenda, OutboundMessage | None]:
+    """Queue the occurrence's agenda unless it already is (or was sent): (agenda, the queued row or None).
+    ``retry_failed`` (someone asked for it by hand) queues again an agenda Slack refused for good earlier,
+    e.g. before the bot was invited to the channel."""
     agenda = store.ensure_agenda(session=session, meeting=meeting, occurs_at=occurs_at, now=now)
-    if by_key(session=session, key=agenda_key(agenda)) is not None:
+    existing = by_key(session=session, key=agenda_key(agenda))
+    if existing is not None and not (retry_failed and existing.status == "dead"):
         return agenda, None
     payload = agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda, now=now)
+    if existing is not None:
+        existing.payload, existing.channel, existing.status = payload, payload["channel"], "pending"
+        existing.attempts, existing.next_attempt_at, existing.last_error = 0, now, ""
+        session.add(existing)
+        return agenda, existing
     return agenda, enqueue(session=session, key=agenda_key(agenda), team_id=program.team_id,
                            method="chat.postMessage", payload=payload, now=now, occurrence_id=occurrence_id)
 
@@ -158,3 +166,15 @@ def complete_action(*, session: Session, program: Program, action: ActionItem, a
     action.status, action.done_by, action.done_at = "done", actor, now
     session.add(action)
     return action
+
+
+def agenda_for_message(*, session: Session, channel: str, ts: str) -> Agenda | None:
+    """The agenda whose message is (channel, ts), whether or not its ts has been remembered yet."""
+    agenda = store.agenda_at(session=session, channel=channel, ts=ts)
+    if agenda is not None:
+        return agenda
+    message = sent_message_at(session=session, channel=channel, ts=ts)
+    metadata = (message.payload.get("metadata") or {}) if message else {}
+    if metadata.get("event_type") != AGENDA_EVENT:
+        return None
+    return session.get(Agenda, (metadata.get("event_payload") or {}).get("agenda_id"))

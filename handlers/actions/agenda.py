@@ -8,12 +8,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.ids import Action
-from bot.services.agendas import complete_action
+from bot.services.agendas import agenda_for_message, complete_action
 from bot.services.errors import UserError
 from handlers.agenda_flow import refresh_agenda
 from handlers.guard import guarded
 from storage.agenda_models import ActionItem
-from storage.agendas import agenda_at
 from storage.models import Program
 
 
@@ -29,7 +28,7 @@ def on_action_done(ack: Ack, body: dict, action: dict, client: WebClient, contex
         if item is None or program is None or program.team_id != team_id:
             raise UserError("That action item no longer exists.")
         complete_action(session=session, program=program, action=item, actor=body["user"]["id"], now=deps.clock.now())
-        pressed_on = agenda_at(session=session, channel=channel, ts=message_ts)
+        pressed_on = agenda_for_message(session=session, channel=channel, ts=message_ts)
         agendas = list(dict.fromkeys(a for a in (item.agenda_id, pressed_on.id if pressed_on else None) if a))
     for agenda_id in agendas:
         refresh_agenda(client, deps, agenda_id)

@@ -192,11 +192,25 @@ def test_agenda_now_thread_record_in_place_updates_done_button_and_carry_over(sl
     assert "A-1" in last and "A-2" in last and "Nothing carried over." in text
     assert "↻ 2 blocker(s) and risk(s) listed last time are still open." in text
     assert "overdue since Wed 2 Dec" in text  # B-1 was due before this meeting
+    # Carol closes A-2 from Thursday's agenda: both agendas that show it are edited
+    with deps.session() as session:
+        a2 = session.exec(select(ActionItem).where(ActionItem.number == 2)).one()
+    slack.block_action("agenda.message.action_done", value=str(a2.id), user="U0CAROL",
+                       message={"ts": thursday.response["ts"], "type": "message"})
+    bot.wait_idle()
+    assert {u.args["ts"] for u in sandbox.calls_to("chat.update")} == {thread, thursday.response["ts"]}
+    assert "Nothing carried over." in blocks_text(sandbox.calls_to("chat.update")[-1])
+    reply(slack, bot, thursday.response["ts"], "action: <@U0DIETER> book the venue due dec 20")
     tick(deps, bot, clock, datetime(2026, 12, 8, 17, 0, tzinfo=UTC))
     tuesday = blocks_text(agenda_posts(sandbox)[-1])
     carry = tuesday.split("Carry-over")[1].split("Actions recorded in this meeting")[0]
-    assert "*A-2* <@U0CAROL> check the budget" in carry and "A-1" not in carry
-    assert "None recorded." in tuesday.split("Action items from last meeting")[1].split("Carry-over")[0]
+    assert "Nothing carried over." in carry  # A-2 is done, A-3 was recorded last time
+    assert "*A-3* <@U0DIETER> book the venue" in tuesday.split("Action items from last meeting")[1]
+    tick(deps, bot, clock, datetime(2026, 12, 10, 17, 0, tzinfo=UTC))
+    thursday_after = blocks_text(agenda_posts(sandbox)[-1])
+    carry = thursday_after.split("Carry-over")[1].split("Actions recorded in this meeting")[0]
+    assert "*A-3* <@U0DIETER> book the venue" in carry and "A-1" not in carry and "A-2" not in carry
+    assert "None recorded." in thursday_after.split("Action items from last meeting")[1].split("Carry-over")[0]
 
 
 def test_bad_replies_are_explained_and_nothing_is_saved(slack, bot, deps, workspace, sandbox):
@@ -260,3 +274,15 @@ def test_a_large_program_fits_in_one_message(slack, bot, deps, workspace, sandbo
     assert "*Top risks* (5 of 80 open)" in text
     assert text.count("agenda.message.action_done") == 12 and "…and 28 more:" in text
     assert "DEC-1" in text and "DEC-40" not in text
+
+
+def test_a_channel_without_the_bot_is_explained_and_retried_after_an_invite(slack, bot, deps, workspace, sandbox):
+    workspace.add_channel("C0ROADMAP", "roadmap", members=["U0ALICE", "U0BOB"], bot_member=False)
+    set_up_meeting(slack, bot, workspace, channel="C0ROADMAP")
+    cmd(slack, bot, "")
+    assert "Slack refused the agenda in <#C0ROADMAP> (not_in_channel)" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    workspace.add_bot_to("C0ROADMAP")
+    cmd(slack, bot, "")
+    posted = [c for c in agenda_posts(sandbox) if c.response.get("ok")]
+    assert len(posted) == 1 and posted[0].args["channel"] == "C0ROADMAP"
+    assert "is up to date in <#C0ROADMAP>" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
