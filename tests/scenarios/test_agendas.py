@@ -286,3 +286,19 @@ def test_a_channel_without_the_bot_is_explained_and_retried_after_an_invite(slac
     posted = [c for c in agenda_posts(sandbox) if c.response.get("ok")]
     assert len(posted) == 1 and posted[0].args["channel"] == "C0ROADMAP"
     assert "is up to date in <#C0ROADMAP>" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+
+
+def test_a_private_programs_agenda_is_not_posted_in_a_public_channel(slack, bot, deps, workspace):
+    workspace.add_bot_to("C0LEADERS")
+    cmd(slack, bot, "help", name="/tpm", channel="C0LEADERS")
+    cmd(slack, bot, "setup", channel="C0LEADERS")
+    view = workspace.latest_view("U0ALICE", callback_id=SETUP)
+    slack.view_submission(view, form(channel="C0GENERAL"), user="U0ALICE")
+    bot.wait_idle()
+    assert "<#C0LEADERS> is private" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    with deps.session() as session:
+        assert session.exec(select(Meeting)).all() == []
+    slack.view_submission(view, form(channel="C0LEADERS"), user="U0ALICE")
+    bot.wait_idle()
+    with deps.session() as session:
+        assert [m.channel_id for m in session.exec(select(Meeting))] == ["C0LEADERS"]
