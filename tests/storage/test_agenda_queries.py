@@ -11,7 +11,7 @@ from storage.agendas import ensure_agenda
 from storage.engine import session_scope
 from storage.models import Program
 from storage.programs import add_program, ensure_workspace
-from tests.storage.test_digest_queries import counting
+from tests.querycount import counting
 
 T = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)  # Tuesday
 
