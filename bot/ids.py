@@ -13,6 +13,7 @@ class Callback(StrEnum):
     LOG_RISK = "risk.shortcut.log"
     STANDUP_ANSWER = "standup.modal"
     STANDUP_SETUP = "standup.setup.modal"
+    AGENDA_SETUP = "agenda.setup.modal"
 
 
 class Block(StrEnum):
@@ -56,3 +57,4 @@ class Action(StrEnum):
     ESCALATION_RESOLVE = "escalation.card.resolve"
     ESCALATION_SNOOZE = "escalation.card.snooze"
     ESCALATION_REASSIGN = "escalation.card.reassign"
+    AGENDA_ACTION_DONE = "agenda.message.action_done"

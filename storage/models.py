@@ -127,3 +127,4 @@ class TickMark(SQLModel, table=True):
 import storage.raid_models  # noqa: E402,F401  (registers the RAID tables)
 import storage.standup_models  # noqa: E402,F401  (registers the stand-up tables)
 import storage.escalation_models  # noqa: E402,F401  (registers the escalation table)
+import storage.agenda_models  # noqa: E402,F401  (registers the meeting and agenda tables)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 ELLIPSIS = "…"
 
 
@@ -22,3 +24,11 @@ def user(user_id: str) -> str:
 
 def channel(channel_id: str) -> str:
     return f"<#{channel_id}>"
+
+
+_ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
+
+
+def escape_keeping_mentions(text: str) -> str:
+    """Escape like ``escape`` but keep user mentions (`<@U123>`) live, so owners named in text still render."""
+    return _ESCAPED_MENTION.sub(r"<@\1>", escape(text))

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from handlers.actions import escalation, raid, settings, standup
+from handlers.actions import agenda, escalation, raid, settings, standup
 
 
 def register(app: App) -> None:
@@ -10,3 +10,4 @@ def register(app: App) -> None:
     raid.register(app)
     standup.register(app)
     escalation.register(app)
+    agenda.register(app)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks.help import HelpSection
-from handlers.commands import blocker, digest, risk, standup, status, tpm
+from handlers.commands import agenda, blocker, digest, risk, standup, status, tpm
 from handlers.commands.router import CommandRouter
 
-COMMAND_MODULES = (tpm, standup, blocker, risk, digest, status)
+COMMAND_MODULES = (tpm, standup, blocker, risk, digest, agenda, status)
 
 
 def routers() -> list[CommandRouter]:

@@ -8,8 +8,10 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlmodel import select
 
+from bot.services.agendas import AGENDA_EVENT
 from bot.services.errors import UserError
 from bot.services.standups import ensure_participant, parse_update
+from handlers.agenda_capture import capture_in_agenda
 from handlers.raid_capture import capture_from_thread
 from handlers.standup_flow import answer
 from storage.models import Program
@@ -26,16 +28,23 @@ def on_message(event: dict, body: dict, client: WebClient, context: dict[str, An
         return
     deps = context["deps"]
     user_id, team_id = event["user"], body.get("team_id", "")
+    agenda_id = None
     with deps.session() as session:
         if event.get("channel_type") == "im":
             run = _latest_run_with(session, team_id, user_id)
         elif event.get("thread_ts"):
             prompt = sent_message_at(session=session, channel=event.get("channel", ""), ts=event["thread_ts"])
-            run_id = ((prompt.payload.get("metadata") or {}).get("event_payload") or {}).get("run_id") if prompt else None
+            metadata = (prompt.payload.get("metadata") or {}) if prompt else {}
+            if metadata.get("event_type") == AGENDA_EVENT:
+                agenda_id = (metadata.get("event_payload") or {}).get("agenda_id")
+            run_id = (metadata.get("event_payload") or {}).get("run_id")
             run = session.get(StandupRun, run_id) if run_id else None
         else:
             return
         program = session.get(Program, run.program_id) if run else None
+    if agenda_id:
+        capture_in_agenda(client, deps, agenda_id, event)
+        return
     if run is None or program is None:
         return
     text = event.get("text", "")

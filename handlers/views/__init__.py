@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from handlers.views import raid, setup, standup, standup_setup
+from handlers.views import agenda_setup, raid, setup, standup, standup_setup
 
 
 def register(app: App) -> None:
@@ -10,3 +10,4 @@ def register(app: App) -> None:
     raid.register(app)
     standup.register(app)
     standup_setup.register(app)
+    agenda_setup.register(app)

@@ -1,0 +1,121 @@
+"""The agenda message (one per occurrence, edited in place) and the `/agenda list` text. However large
+the program, every section fits Slack's limits: lines are clipped, a section stops short of 3,000
+characters with "…and N more", and at most a fixed number of action rows carry buttons."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from slack_sdk.models.blocks import (
+    ButtonElement, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock,
+)
+
+from bot.blocks.raid import item_summary, local_date
+from bot.blocks.text import clip, escape, escape_keeping_mentions
+from bot.ids import Action
+from bot.services.raid import describe_age
+from bot.services.timezones import zone
+
+if TYPE_CHECKING:
+    from bot.services.agendas import AgendaContent
+    from storage.agenda_models import ActionItem
+
+SECTION_LIMIT = 3000
+LINE_LIMIT = 300
+ACTION_ROWS = {"last": 8, "carry": 8, "recorded": 12}
+CARRIED = " ↻"
+REPLY_HINT = "Reply in this thread: `action: @who what by friday` · `decision: …` · `blocker: …` · `risk: …`"
+
+
+def fit_lines(heading: str, lines: list[str], empty: str) -> str:
+    """A heading and as many lines as fit in one section's text, then "…and N more"."""
+    if not lines:
+        return f"{heading}\n{empty}"
+    text = heading
+    for index, line in enumerate(lines):
+        after = len(lines) - index - 1
+        candidate = f"{text}\n{clip(line, LINE_LIMIT)}"
+        reserve = len(f"\n…and {after} more") if after else 0
+        if len(candidate) + reserve > SECTION_LIMIT:
+            return f"{text}\n…and {len(lines) - index} more"
+        text = candidate
+    return text
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_LIMIT)))
+
+
+def _day(at, tz: str) -> str:
+    return local_date(at, tz)
+
+
+def action_line(action: ActionItem, tz: str) -> str:
+    mark = "~" if not action.is_open else ""
+    due = f", due {_day(action.due_at, tz)}" if action.due_at else ""
+    done = " :white_check_mark:" if not action.is_open else ""
+    return clip(f"{mark}*{action.key}* {escape_keeping_mentions(action.text)}{mark} — <@{action.owner_id}>{due}{done}", LINE_LIMIT)
+
+
+def _action_rows(heading: str, actions: list[ActionItem], tz: str, budget: int, empty: str) -> list:
+    if not actions:
+        return [_section(f"{heading}\n{empty}")]
+    rows = [_section(heading)]
+    for action in actions[:budget]:
+        row = _section(action_line(action, tz))
+        if action.is_open:
+            row.accessory = ButtonElement(text="Done", action_id=Action.AGENDA_ACTION_DONE.value,
+                                          value=str(action.id))
+        rows.append(row)
+    if len(actions) > budget:
+        rest = [action_line(a, tz) for a in actions[budget:]]
+        rows.append(_section(fit_lines(f"…and {len(rest)} more:", rest, "")))
+    return rows
+
+
+def build_agenda(content: AgendaContent) -> list[dict]:
+    tz, now = content.timezone, content.now
+    local = content.occurs_at.astimezone(zone(tz))
+    when = f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({tz})"
+    carried = content.carried_items
+
+    def mark(item_id: int) -> str:
+        return CARRIED if item_id in carried else ""
+
+    blockers = [f"{item_summary(b)} — <@{b.owner_id}>, open {describe_age(b.created_at, now)}{mark(b.id)}"
+                for b in content.blockers]
+    risks = [f"{item_summary(r)} — <@{r.owner_id}>{mark(r.id)}" for r in content.risks]
+    due = []
+    for line in content.due:
+        state = "overdue since" if line.due_at < content.occurs_at else line.what
+        due.append(f"*{line.key}* {escape_keeping_mentions(line.text)} — <@{line.owner_id}>, {state} {_day(line.due_at, tz)}")
+    risk_heading = (f"*Top risks* ({len(content.risks)} of {content.open_risks} open)" if content.open_risks
+                    else "*Top risks*")
+    blocks = [
+        HeaderBlock(text=clip(f"Agenda · {content.meeting_name}", 150)),
+        ContextBlock(elements=[MarkdownTextObject(text=clip(f"*{escape(content.program_name)}* · {when}", 2000)),
+                               MarkdownTextObject(text=REPLY_HINT)]),
+        _section(fit_lines(f"*Open blockers* ({len(blockers)}, oldest first)", blockers, "None open. :tada:")),
+        _section(fit_lines(risk_heading, risks, "None open.")),
+        _section(fit_lines("*Due or overdue* (before the next meeting)", due, "Nothing due.")),
+        *_action_rows("*Action items from last meeting*", content.last_actions, tz, ACTION_ROWS["last"],
+                      "None recorded."),
+        *_action_rows("*Carry-over* (still open from earlier meetings)", content.carry_over, tz,
+                      ACTION_ROWS["carry"], "Nothing carried over."),
+    ]
+    if carried:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"{CARRIED.strip()} {len(carried)} blocker(s) and risk(s) listed last time are still open.")]))
+    blocks.append(DividerBlock())
+    blocks += _action_rows("*Actions recorded in this meeting*", content.actions, tz, ACTION_ROWS["recorded"],
+                           "None yet: reply `action: …` in the thread.")
+    decisions = [f"*{d.key}* {escape_keeping_mentions(d.text)} — <@{d.decided_by}>" for d in content.decisions]
+    blocks.append(_section(fit_lines("*Decisions*", decisions, "None yet: reply `decision: …` in the thread.")))
+    return [b.to_dict() for b in blocks]
+
+
+def agenda_text(content: AgendaContent) -> str:
+    local = content.occurs_at.astimezone(zone(content.timezone))
+    return clip(f"Agenda for {content.meeting_name} ({content.program_name}), {local:%a} {local.day} {local:%b} "
+                f"{local:%H:%M}: {len(content.blockers)} open blockers, {content.open_risks} open risks, "
+                f"{len(content.due)} due", 3000)

@@ -1,0 +1,181 @@
+"""Agenda composition and the meeting's record. An agenda lists, for one occurrence: open blockers by
+age, top risks, what is due or overdue before the next occurrence, the action items recorded last time,
+and the carry-over (what was listed last time and is still open). It is one message, posted once
+through the outbound queue under the agenda's key, then edited in place as the thread records
+actions and decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.blocks.agendas import agenda_text, build_agenda
+from bot.services.agenda_grammar import ActionDraft
+from bot.services.errors import NotAllowed, UserError
+from bot.services.meetings import meeting_zone, next_occurrence
+from bot.services.raid import top_risks
+from storage import agendas as store
+from storage import raid as raid_store
+from storage.agenda_models import ActionItem, Agenda, Decision, Meeting
+from storage.models import OutboundMessage, Program
+from storage.outbox import by_key, enqueue, sent_message_at
+from storage.raid_models import Item
+
+TOP_RISKS = 5
+AGENDA_EVENT = "tpmbot_agenda"
+
+
+@dataclass(frozen=True)
+class DueLine:
+    key: str
+    text: str
+    owner_id: str
+    due_at: datetime
+    what: str  # "due" for blockers and actions, "review" for risks
+
+
+@dataclass
+class AgendaContent:
+    program_name: str
+    meeting_name: str
+    occurs_at: datetime
+    timezone: str
+    now: datetime
+    blockers: list[Item] = field(default_factory=list)
+    risks: list[Item] = field(default_factory=list)
+    open_risks: int = 0
+    due: list[DueLine] = field(default_factory=list)
+    last_actions: list[ActionItem] = field(default_factory=list)
+    carry_over: list[ActionItem] = field(default_factory=list)
+    carried_items: set[int] = field(default_factory=set)  # blocker/risk ids listed last time, still open
+    actions: list[ActionItem] = field(default_factory=list)  # recorded in this agenda's thread
+    decisions: list[Decision] = field(default_factory=list)
+    due_actions: list[int] = field(default_factory=list)
+
+    def covered(self) -> dict:
+        return {"blockers": [i.id for i in self.blockers], "risks": [i.id for i in self.risks],
+                "actions": sorted({a.id for a in (*self.last_actions, *self.carry_over) if a.is_open}
+                                  | set(self.due_actions))}
+
+
+def compose_agenda(*, session: Session, program: Program, meeting: Meeting, agenda: Agenda,
+                   now: datetime) -> AgendaContent:
+    """What the agenda shows, from the record as it is now. A fixed number of queries, whatever the history."""
+    content = AgendaContent(program.name, meeting.name, agenda.occurs_at, meeting_zone(meeting, program), now)
+    content.blockers = raid_store.open_items(session=session, program_id=program.id, kind="blocker")
+    open_risks = raid_store.open_items(session=session, program_id=program.id, kind="risk")
+    content.open_risks = len(open_risks)
+    content.risks = top_risks(open_risks, TOP_RISKS)
+    actions = store.open_actions(session=session, program_id=program.id)
+    previous = store.previous_agenda(session=session, agenda=agenda)
+    if previous is not None:
+        content.last_actions = store.actions_of(session=session, agenda_id=previous.id)
+        listed = set((previous.covered or {}).get("actions", []))
+        last_ids = {a.id for a in content.last_actions}
+        content.carry_over = [a for a in actions if a.id in listed and a.id not in last_ids]
+        earlier = set((previous.covered or {}).get("blockers", [])) | set((previous.covered or {}).get("risks", []))
+        content.carried_items = {i.id for i in (*content.blockers, *open_risks) if i.id in earlier}
+    horizon = next_occurrence(meeting, program, agenda.occurs_at) or agenda.occurs_at + timedelta(days=7)
+    due = [DueLine(b.key, b.title, b.owner_id, b.due_at, "due") for b in content.blockers
+           if b.due_at and b.due_at <= horizon]
+    due += [DueLine(r.key, r.title, r.owner_id, r.review_at, "review") for r in open_risks
+            if r.review_at and r.review_at <= horizon]
+    due_actions = [a for a in actions if a.due_at and a.due_at <= horizon]
+    due += [DueLine(a.key, a.text, a.owner_id, a.due_at, "due") for a in due_actions]
+    content.due_actions = [a.id for a in due_actions]
+    content.due = sorted(due, key=lambda line: line.due_at)
+    content.actions = store.actions_of(session=session, agenda_id=agenda.id)
+    content.decisions = store.decisions_of(session=session, agenda_id=agenda.id)
+    return content
+
+
+def agenda_key(agenda: Agenda) -> str:
+    return f"agenda:{agenda.id}"
+
+
+def agenda_payload(*, session: Session, program: Program, meeting: Meeting, agenda: Agenda, now: datetime) -> dict:
+    """The agenda message, composed now; records on the agenda what it lists."""
+    content = compose_agenda(session=session, program=program, meeting=meeting, agenda=agenda, now=now)
+    agenda.covered = content.covered()
+    session.add(agenda)
+    return {"channel": agenda.channel, "text": agenda_text(content), "blocks": build_agenda(content),
+            "unfurl_links": False, "metadata": {"event_type": AGENDA_EVENT, "event_payload": {"agenda_id": agenda.id}}}
+
+
+def queue_agenda(*, session: Session, program: Program, meeting: Meeting, occurs_at: datetime, now: datetime,
+                 occurrence_id: int | None = None, retry_failed: bool = False) -> tuple[Agenda, OutboundMessage | None]:
+    """Queue the occurrence's agenda unless it already is (or was sent): (agenda, the queued row or None).
+    ``retry_failed`` (someone asked for it by hand) queues again an agenda Slack refused for good earlier,
+    e.g. before the bot was invited to the channel."""
+    agenda = store.ensure_agenda(session=session, meeting=meeting, occurs_at=occurs_at, now=now)
+    existing = by_key(session=session, key=agenda_key(agenda))
+    if existing is not None and not (retry_failed and existing.status == "dead"):
+        return agenda, None
+    payload = agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda, now=now)
+    if existing is not None:
+        existing.payload, existing.channel, existing.status = payload, payload["channel"], "pending"
+        existing.attempts, existing.next_attempt_at, existing.last_error = 0, now, ""
+        session.add(existing)
+        return agenda, existing
+    return agenda, enqueue(session=session, key=agenda_key(agenda), team_id=program.team_id,
+                           method="chat.postMessage", payload=payload, now=now, occurrence_id=occurrence_id,
+                           program_id=program.id)
+
+
+def posted_at(*, session: Session, agenda: Agenda) -> tuple[str, str] | None:
+    """(channel, ts) of the agenda's message once Slack has it; remembered on the agenda row."""
+    if agenda.ts:
+        return agenda.channel, agenda.ts
+    message = by_key(session=session, key=agenda_key(agenda))
+    if message is None or message.status != "sent" or not message.result_ts:
+        return None
+    agenda.channel, agenda.ts = message.channel, message.result_ts
+    session.add(agenda)
+    return agenda.channel, agenda.ts
+
+
+def record_action(*, session: Session, program: Program, agenda: Agenda, draft: ActionDraft, author_id: str,
+                  now: datetime, channel: str, ts: str) -> ActionItem:
+    action = ActionItem(program_id=program.id, number=raid_store.next_number(
+        session=session, program_id=program.id, kind="action"), text=draft.text, owner_id=draft.owner_id or author_id,
+        due_at=draft.due.at if draft.due else None, agenda_id=agenda.id, source_channel=channel, source_ts=ts,
+        created_by=author_id, created_at=now)
+    session.add(action)
+    session.flush()
+    return action
+
+
+def record_decision(*, session: Session, program: Program, agenda: Agenda, text: str, author_id: str,
+                    now: datetime, channel: str, ts: str) -> Decision:
+    decision = Decision(program_id=program.id, number=raid_store.next_number(
+        session=session, program_id=program.id, kind="decision"), text=text, decided_by=author_id, decided_at=now,
+        agenda_id=agenda.id, source_channel=channel, source_ts=ts)
+    session.add(decision)
+    session.flush()
+    return decision
+
+
+def complete_action(*, session: Session, program: Program, action: ActionItem, actor: str, now: datetime) -> ActionItem:
+    """Mark an action done: its owner, whoever recorded it, or a program lead."""
+    if actor not in (action.owner_id, action.created_by) and actor not in program.leads:
+        people = ", ".join(f"<@{u}>" for u in dict.fromkeys([action.owner_id, action.created_by, *program.leads]))
+        raise NotAllowed(f"Only {action.key}'s owner, whoever recorded it or a program lead can close it: {people}.")
+    if not action.is_open:
+        raise UserError(f"{action.key} is already done.")
+    action.status, action.done_by, action.done_at = "done", actor, now
+    session.add(action)
+    return action
+
+
+def agenda_for_message(*, session: Session, channel: str, ts: str) -> Agenda | None:
+    """The agenda whose message is (channel, ts), whether or not its ts has been remembered yet."""
+    agenda = store.agenda_at(session=session, channel=channel, ts=ts)
+    if agenda is not None:
+        return agenda
+    message = sent_message_at(session=session, channel=channel, ts=ts)
+    metadata = (message.payload.get("metadata") or {}) if message else {}
+    if metadata.get("event_type") != AGENDA_EVENT:
+        return None
+    return session.get(Agenda, (metadata.get("event_payload") or {}).get("agenda_id"))

@@ -1,0 +1,67 @@
+"""Query functions for meetings, agendas, action items and decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from storage.agenda_models import ActionItem, Agenda, Decision, Meeting
+from storage.models import Program
+
+
+def meetings_of(*, session: Session, program_id: int) -> list[Meeting]:
+    return list(session.exec(select(Meeting).where(Meeting.program_id == program_id, Meeting.enabled == True)  # noqa: E712
+                             .order_by(Meeting.name)))
+
+
+def meeting_named(*, session: Session, program_id: int, name: str) -> Meeting | None:
+    return session.exec(select(Meeting).where(Meeting.program_id == program_id,
+                                              func.lower(Meeting.name) == name.strip().lower())).first()
+
+
+def scheduled_meetings(*, session: Session) -> list[tuple[Meeting, Program]]:
+    return list(session.exec(select(Meeting, Program).join(Program, Program.id == Meeting.program_id)
+                             .where(Meeting.enabled == True)))  # noqa: E712
+
+
+def ensure_agenda(*, session: Session, meeting: Meeting, occurs_at: datetime, now: datetime) -> Agenda:
+    """The agenda row of one occurrence, created once however many callers race for it."""
+    query = select(Agenda).where(Agenda.meeting_id == meeting.id, Agenda.occurs_at == occurs_at)
+    agenda = session.exec(query).first()
+    if agenda is not None:
+        return agenda
+    try:
+        with session.begin_nested():
+            agenda = Agenda(meeting_id=meeting.id, occurs_at=occurs_at, channel=meeting.channel_id, created_at=now)
+            session.add(agenda)
+        return agenda
+    except IntegrityError:
+        return session.exec(query).one()
+
+
+def previous_agenda(*, session: Session, agenda: Agenda) -> Agenda | None:
+    return session.exec(select(Agenda).where(Agenda.meeting_id == agenda.meeting_id,
+                                             Agenda.occurs_at < agenda.occurs_at)
+                        .order_by(Agenda.occurs_at.desc()).limit(1)).first()
+
+
+def agenda_at(*, session: Session, channel: str, ts: str) -> Agenda | None:
+    return session.exec(select(Agenda).where(Agenda.ts == ts, Agenda.channel == channel)).first()
+
+
+def open_actions(*, session: Session, program_id: int) -> list[ActionItem]:
+    return list(session.exec(select(ActionItem).where(ActionItem.program_id == program_id,
+                                                      ActionItem.status == "open")
+                             .order_by(ActionItem.created_at, ActionItem.number)))
+
+
+def actions_of(*, session: Session, agenda_id: int) -> list[ActionItem]:
+    return list(session.exec(select(ActionItem).where(ActionItem.agenda_id == agenda_id)
+                             .order_by(ActionItem.number)))
+
+
+def decisions_of(*, session: Session, agenda_id: int) -> list[Decision]:
+    return list(session.exec(select(Decision).where(Decision.agenda_id == agenda_id).order_by(Decision.number)))

@@ -1,0 +1,305 @@
+"""Meeting agendas end to end: the set-up modal, the agenda posted its lead time before each meeting in
+local time (daylight saving, holidays, exactly once), `/agenda` now, `action:` / `decision:` replies
+recorded and shown by editing the one agenda message, the Done button's permissions, carry-over into
+the next agendas, and a program too large for one message."""
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from sqlmodel import select
+
+from sandbox import state_values as sv
+from scheduled.tick import run_due
+from storage.agenda_models import ActionItem, Agenda, Decision, Meeting
+from storage.models import Occurrence, Program
+
+UTC = timezone.utc
+SETUP = "agenda.setup.modal"
+
+
+def cmd(slack, bot, text, user="U0ALICE", name="/agenda", channel="C0APOLLO"):
+    response = slack.command(name, text, user=user, channel=channel)
+    bot.wait_idle()
+    return response
+
+
+def tick(deps, bot, clock, at):
+    clock.set(at)
+    report = run_due(deps, at, client=bot.app.client)
+    bot.wait_idle()
+    return report
+
+
+def form(name="Weekly sync", days=("1", "3"), time="10:00", lead="1h", channel="C0APOLLO", tz=""):
+    def field(key, value):
+        return {f"agenda.setup.{key}": {"agenda.setup.input": value}}
+
+    return {**field("name", sv.plain_text(name)), **field("weekdays", sv.checkboxes(list(days))),
+            **field("time", sv.timepicker(time)), **field("lead", sv.plain_text(lead)),
+            **field("channel", sv.conversations_select(channel)), **field("timezone", sv.plain_text(tz))}
+
+
+def set_up_meeting(slack, bot, workspace, **fields):
+    """Alice binds #apollo (program in Los Angeles time, she leads it) and saves a meeting."""
+    cmd(slack, bot, "help", name="/tpm")
+    cmd(slack, bot, "setup")
+    view = workspace.latest_view("U0ALICE", callback_id=SETUP)
+    response = slack.view_submission(view, form(**fields), user="U0ALICE")
+    bot.wait_idle()
+    return response
+
+
+def agenda_posts(sandbox):
+    return [c for c in sandbox.calls_to("chat.postMessage") if "Agenda" in json.dumps(c.args.get("blocks"))]
+
+
+def blocks_text(call):
+    return json.dumps(call.args["blocks"], ensure_ascii=False)
+
+
+def reply(slack, bot, thread, text, user="U0ALICE"):
+    slack.message("C0APOLLO", user, text, thread_ts=thread)
+    bot.wait_idle()
+
+
+def test_setup_modal_validates_saves_and_edits(slack, bot, deps, workspace):
+    cmd(slack, bot, "help", name="/tpm")
+    cmd(slack, bot, "setup")
+    view = workspace.latest_view("U0ALICE", callback_id=SETUP)
+    bad = slack.view_submission(view, form(name=" ", days=(), lead="soon", tz="Mars/Olympus"), user="U0ALICE")
+    assert set(bad.json["errors"]) == {"agenda.setup.name", "agenda.setup.weekdays", "agenda.setup.lead",
+                                       "agenda.setup.timezone"}
+    assert "30m, 2h, 1d" in bad.json["errors"]["agenda.setup.lead"]
+    slack.view_submission(view, form(lead="90"), user="U0ALICE")
+    bot.wait_idle()
+    saved = workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert "Saved *Weekly sync*: Tue, Thu at 10:00 (America/Los_Angeles), agenda 1h30m before" in saved
+    assert "Next meeting: Tue 1 Dec, 10:00 (America/Los_Angeles)" in saved
+    # the same name again is refused in the form
+    cmd(slack, bot, "setup")
+    again = slack.view_submission(workspace.latest_view("U0ALICE", callback_id=SETUP), form(name="weekly SYNC"),
+                                  user="U0ALICE")
+    assert "already has a meeting called" in again.json["errors"]["agenda.setup.name"]
+    # edit by name: prefilled, saved onto the same row, with its own timezone
+    cmd(slack, bot, "setup weekly sync")
+    edit = workspace.latest_view("U0ALICE", callback_id=SETUP)
+    assert edit["blocks"][0]["element"]["initial_value"] == "Weekly sync"
+    assert edit["blocks"][3]["element"]["initial_value"] == "1h30m"
+    slack.view_submission(edit, form(time="11:00", tz="Europe/Berlin"), user="U0ALICE")
+    bot.wait_idle()
+    with deps.session() as session:
+        [meeting] = session.exec(select(Meeting)).all()
+    assert (meeting.name, meeting.local_time, meeting.timezone, meeting.lead_minutes, meeting.weekdays) == (
+        "Weekly sync", "11:00", "Europe/Berlin", 60, [1, 3])
+    # only leads set meetings up; an unknown meeting gets an example
+    cmd(slack, bot, "setup", user="U0BOB")
+    assert "Only the program's leads" in workspace.ephemerals(user="U0BOB")[-1]["text"]
+    cmd(slack, bot, "setup Retro")
+    assert "no meeting called “Retro”" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    cmd(slack, bot, "list")
+    assert "*Weekly sync*: Tue, Thu at 11:00 (Europe/Berlin)" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    help_text = json.dumps(cmd(slack, bot, "help").json)
+    assert "/agenda setup [meeting name]" in help_text and "/agenda list" in help_text
+
+
+def test_posted_lead_time_before_in_local_time_across_dst_and_holidays_once(slack, bot, deps, workspace, sandbox,
+                                                                            clock):
+    set_up_meeting(slack, bot, workspace, days=("0", "3"), time="10:00", lead="1h")  # Mon, Thu 10:00 LA
+    with deps.session() as session:
+        program = session.exec(select(Program)).one()
+        program.holiday_region = "US"
+        session.add(program)
+    sandbox.clear_calls()
+    # Thursday 29 Oct (PDT, UTC-7): 09:00 local is 16:00Z; twice in the same minute posts once
+    tick(deps, bot, clock, datetime(2026, 10, 29, 16, 0, tzinfo=UTC))
+    tick(deps, bot, clock, datetime(2026, 10, 29, 16, 0, 40, tzinfo=UTC))
+    [first] = agenda_posts(sandbox)
+    assert first.args["channel"] == "C0APOLLO" and "Agenda · Weekly sync" in blocks_text(first)
+    assert "Thu 29 Oct, 10:00 (America/Los_Angeles)" in blocks_text(first)
+    # Monday 2 Nov (PST, UTC-8): not at 16:00Z any more, at 17:00Z
+    tick(deps, bot, clock, datetime(2026, 11, 2, 16, 0, tzinfo=UTC))
+    assert len(agenda_posts(sandbox)) == 1
+    tick(deps, bot, clock, datetime(2026, 11, 2, 17, 0, tzinfo=UTC))
+    assert len(agenda_posts(sandbox)) == 2
+    # Thanksgiving, Thursday 26 Nov: no meeting, no agenda
+    tick(deps, bot, clock, datetime(2026, 11, 26, 17, 0, tzinfo=UTC))
+    assert len(agenda_posts(sandbox)) == 2
+    with deps.session() as session:
+        due = [o.due_at for o in session.exec(select(Occurrence).where(Occurrence.kind == "agenda.post")
+                                               .order_by(Occurrence.due_at))]
+        starts = [a.occurs_at for a in session.exec(select(Agenda).order_by(Agenda.occurs_at))]
+    assert due == [datetime(2026, 10, 29, 16, 0, tzinfo=UTC), datetime(2026, 11, 2, 17, 0, tzinfo=UTC)]
+    assert starts == [datetime(2026, 10, 29, 17, 0, tzinfo=UTC), datetime(2026, 11, 2, 18, 0, tzinfo=UTC)]
+
+
+def test_agenda_now_thread_record_in_place_updates_done_button_and_carry_over(slack, bot, deps, workspace, sandbox,
+                                                                             clock):
+    set_up_meeting(slack, bot, workspace)  # Tue, Thu 10:00 Los Angeles, agenda 1h before
+    cmd(slack, bot, "waiting on API keys due dec 2 sev:high", name="/blocker")
+    cmd(slack, bot, "vendor may slip p:4 i:5", name="/risk")
+    sandbox.clear_calls()
+    cmd(slack, bot, "")  # Tuesday 1 Dec 01:00 in Los Angeles: the next meeting is today at 10:00
+    [posted] = agenda_posts(sandbox)
+    text = blocks_text(posted)
+    assert "Tue 1 Dec, 10:00 (America/Los_Angeles)" in text
+    assert "*B-1* waiting on API keys" in text and "*R-1* vendor may slip (score 20)" in text
+    assert "*Due or overdue*" in text and "due Wed 2 Dec" in text
+    assert "is up to date in <#C0APOLLO>" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    thread = posted.response["ts"]
+
+    reply(slack, bot, thread, "action: <@U0BOB> send the rollout plan by friday")
+    reply(slack, bot, thread, "decision: ship the beta behind a flag")
+    with deps.session() as session:
+        [action] = session.exec(select(ActionItem)).all()
+        [decision] = session.exec(select(Decision)).all()
+    assert (action.key, action.owner_id, action.created_by, action.status) == ("A-1", "U0BOB", "U0ALICE", "open")
+    assert action.due_at == datetime(2026, 12, 5, 1, 0, tzinfo=UTC)  # Fri 4 Dec 17:00 in Los Angeles
+    assert (decision.key, decision.text, decision.decided_by) == ("DEC-1", "ship the beta behind a flag", "U0ALICE")
+    confirmations = [e["text"] for e in workspace.ephemerals(user="U0ALICE")[-2:]]
+    assert "Recorded action *A-1* for <@U0BOB>, due Fri 4 Dec 2026 (America/Los_Angeles)" in confirmations[0]
+    assert "Recorded decision *DEC-1*" in confirmations[1]
+    updates = sandbox.calls_to("chat.update")
+    assert len(updates) == 2 and {u.args["ts"] for u in updates} == {thread}
+    assert "*A-1* <@U0BOB> send the rollout plan" in blocks_text(updates[0])  # the mention stays live
+    assert "*A-1* <@U0BOB> send the rollout plan" in blocks_text(updates[1])
+    assert "*DEC-1* ship the beta behind a flag" in blocks_text(updates[1])
+    assert "agenda.message.action_done" in blocks_text(updates[1])
+
+    # at the lead time the schedule does not post again: it refreshes the one message
+    tick(deps, bot, clock, datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
+    assert len(agenda_posts(sandbox)) == 1 and len(sandbox.calls_to("chat.update")) == 3
+    assert sandbox.calls_to("chat.update")[-1].args["ts"] == thread
+
+    # Done: Carol may not, Bob (the owner) may
+    message = {"ts": thread, "type": "message"}
+    slack.block_action("agenda.message.action_done", value=str(action.id), user="U0CAROL", message=message)
+    bot.wait_idle()
+    assert "Only A-1's owner" in workspace.ephemerals(user="U0CAROL")[-1]["text"]
+    slack.block_action("agenda.message.action_done", value=str(action.id), user="U0BOB", message=message)
+    bot.wait_idle()
+    with deps.session() as session:
+        done = session.get(ActionItem, action.id)
+    assert (done.status, done.done_by) == ("done", "U0BOB")
+    assert ":white_check_mark:" in blocks_text(sandbox.calls_to("chat.update")[-1])
+    reply(slack, bot, thread, "action: <@U0CAROL> check the budget")
+
+    # Thursday's agenda: last meeting's actions (A-1 done, A-2 open); then next Tuesday's carries A-2 over
+    sandbox.clear_calls()
+    tick(deps, bot, clock, datetime(2026, 12, 3, 17, 0, tzinfo=UTC))
+    [thursday] = agenda_posts(sandbox)
+    text = blocks_text(thursday)
+    last = text.split("Action items from last meeting")[1].split("Carry-over")[0]
+    assert "A-1" in last and "A-2" in last and "Nothing carried over." in text
+    assert "↻ 2 blocker(s) and risk(s) listed last time are still open." in text
+    assert "overdue since Wed 2 Dec" in text  # B-1 was due before this meeting
+    # Carol closes A-2 from Thursday's agenda: both agendas that show it are edited
+    with deps.session() as session:
+        a2 = session.exec(select(ActionItem).where(ActionItem.number == 2)).one()
+    slack.block_action("agenda.message.action_done", value=str(a2.id), user="U0CAROL",
+                       message={"ts": thursday.response["ts"], "type": "message"})
+    bot.wait_idle()
+    agenda_edits = [u for u in sandbox.calls_to("chat.update") if u.args.get("text", "").startswith("Agenda for")]
+    assert {u.args["ts"] for u in agenda_edits} == {thread, thursday.response["ts"]}  # (R-1's escalation card too)
+    assert "Nothing carried over." in blocks_text(agenda_edits[-1])
+    reply(slack, bot, thursday.response["ts"], "action: <@U0DIETER> book the venue due dec 20")
+    tick(deps, bot, clock, datetime(2026, 12, 8, 17, 0, tzinfo=UTC))
+    tuesday = blocks_text(agenda_posts(sandbox)[-1])
+    carry = tuesday.split("Carry-over")[1].split("Actions recorded in this meeting")[0]
+    assert "Nothing carried over." in carry  # A-2 is done, A-3 was recorded last time
+    assert "*A-3* <@U0DIETER> book the venue" in tuesday.split("Action items from last meeting")[1]
+    tick(deps, bot, clock, datetime(2026, 12, 10, 17, 0, tzinfo=UTC))
+    thursday_after = blocks_text(agenda_posts(sandbox)[-1])
+    carry = thursday_after.split("Carry-over")[1].split("Actions recorded in this meeting")[0]
+    assert "*A-3* <@U0DIETER> book the venue" in carry and "A-1" not in carry and "A-2" not in carry
+    assert "None recorded." in thursday_after.split("Action items from last meeting")[1].split("Carry-over")[0]
+
+
+def test_bad_replies_are_explained_and_nothing_is_saved(slack, bot, deps, workspace, sandbox):
+    set_up_meeting(slack, bot, workspace)
+    cmd(slack, bot, "weekly sync")
+    [posted] = agenda_posts(sandbox)
+    thread = posted.response["ts"]
+    sandbox.clear_calls()
+    for text in ("action:", "action: <@U0BOB> write the plan due banana", "action: <@U0BOB> call them by yesterday",
+                 "decision:   "):
+        reply(slack, bot, thread, text)
+    replies = [e["text"] for e in workspace.ephemerals(user="U0ALICE")[-4:]]
+    assert "Say what needs doing after `action:`" in replies[0] and "Example: `action: <@U0BOB>" in replies[0]
+    assert "couldn't read “banana” as a date" in replies[1]
+    assert "is in the past" in replies[2]
+    assert "Say what was decided" in replies[3] and "Example: `decision:" in replies[3]
+    reply(slack, bot, thread, "just chatting about the plan")  # not a record: ignored
+    with deps.session() as session:
+        assert session.exec(select(ActionItem)).all() == [] and session.exec(select(Decision)).all() == []
+    assert sandbox.calls_to("chat.update") == []
+    reply(slack, bot, thread, "blocker: staging is down sev:critical", user="U0BOB")
+    assert "*B-1* staging is down" in blocks_text(sandbox.calls_to("chat.update")[-1])
+    cmd(slack, bot, "retro")
+    assert "no meeting called “retro”" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+
+
+def test_a_large_program_fits_in_one_message(slack, bot, deps, workspace, sandbox, clock):
+    from bot.services import agendas, raid
+    from bot.services.agenda_grammar import ActionDraft
+    from bot.services.raid_grammar import BlockerDraft, RiskDraft
+    from storage.agendas import ensure_agenda
+
+    set_up_meeting(slack, bot, workspace)
+    now = clock.now()
+    long = ("a very long description of what is in the way " * 20)[:480]  # the grammar caps text at 500
+    with deps.session() as session:
+        program = session.exec(select(Program)).one()
+        meeting = session.exec(select(Meeting)).one()
+        for n in range(250):
+            raid.create_blocker(session=session, program=program, author_id="U0ALICE", now=now - timedelta(hours=n),
+                                draft=BlockerDraft(f"blocker {n} {long}", "U0BOB", "high", None))
+        for n in range(80):
+            raid.create_risk(session=session, program=program, author_id="U0ALICE", now=now,
+                             draft=RiskDraft(f"risk {n} {long}", None, 3, 4, None, ""))
+        agenda = ensure_agenda(session=session, meeting=meeting, occurs_at=datetime(2026, 12, 1, 18, tzinfo=UTC),
+                               now=now)
+        for n in range(40):
+            agendas.record_action(session=session, program=program, agenda=agenda, author_id="U0ALICE", now=now,
+                                  draft=ActionDraft(f"action {n} {long}"[:500], "U0BOB", None), channel="C0APOLLO",
+                                  ts=f"1.{n}")
+            agendas.record_decision(session=session, program=program, agenda=agenda, text=f"decision {n} {long}",
+                                    author_id="U0ALICE", now=now, channel="C0APOLLO", ts=f"2.{n}")
+    sandbox.clear_calls()
+    cmd(slack, bot, "")
+    [posted] = agenda_posts(sandbox)
+    assert posted.status == 200 and posted.response["ok"]
+    blocks = posted.args["blocks"]
+    assert len(blocks) <= 50 and all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks)
+    text = blocks_text(posted)
+    assert "*Open blockers* (250, oldest first)" in text and "more" in text
+    assert "*Top risks* (5 of 80 open)" in text
+    assert text.count("agenda.message.action_done") == 12 and "…and 28 more:" in text
+    assert "DEC-1" in text and "DEC-40" not in text
+
+
+def test_a_channel_without_the_bot_is_explained_and_retried_after_an_invite(slack, bot, deps, workspace, sandbox):
+    workspace.add_channel("C0ROADMAP", "roadmap", members=["U0ALICE", "U0BOB"], bot_member=False)
+    set_up_meeting(slack, bot, workspace, channel="C0ROADMAP")
+    cmd(slack, bot, "")
+    assert "Slack refused the agenda in <#C0ROADMAP> (not_in_channel)" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    workspace.add_bot_to("C0ROADMAP")
+    cmd(slack, bot, "")
+    posted = [c for c in agenda_posts(sandbox) if c.response.get("ok")]
+    assert len(posted) == 1 and posted[0].args["channel"] == "C0ROADMAP"
+    assert "is up to date in <#C0ROADMAP>" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+
+
+def test_a_private_programs_agenda_is_not_posted_in_a_public_channel(slack, bot, deps, workspace):
+    workspace.add_bot_to("C0LEADERS")
+    cmd(slack, bot, "help", name="/tpm", channel="C0LEADERS")
+    cmd(slack, bot, "setup", channel="C0LEADERS")
+    view = workspace.latest_view("U0ALICE", callback_id=SETUP)
+    slack.view_submission(view, form(channel="C0GENERAL"), user="U0ALICE")
+    bot.wait_idle()
+    assert "<#C0LEADERS> is private" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    with deps.session() as session:
+        assert session.exec(select(Meeting)).all() == []
+    slack.view_submission(view, form(channel="C0LEADERS"), user="U0ALICE")
+    bot.wait_idle()
+    with deps.session() as session:
+        assert [m.channel_id for m in session.exec(select(Meeting))] == ["C0LEADERS"]

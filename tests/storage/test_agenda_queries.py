@@ -1,0 +1,60 @@
+"""An agenda is composed with a fixed number of queries, however many meetings, actions and items came before."""
+
+from datetime import datetime, timedelta, timezone
+
+from bot.services import agendas, raid
+from bot.services.agenda_grammar import ActionDraft
+from bot.services.dates import When
+from bot.services.raid_grammar import BlockerDraft
+from storage.agenda_models import Agenda, Meeting
+from storage.agendas import ensure_agenda
+from storage.engine import session_scope
+from storage.models import Program
+from storage.programs import add_program, ensure_workspace
+from tests.querycount import counting
+
+T = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)  # Tuesday
+
+
+def program_with_history(engine, channel: str, weeks: int, per_meeting: int) -> int:
+    """A weekly meeting that met ``weeks`` times, each recording actions and a blocker; returns the next agenda."""
+    with session_scope(engine) as session:
+        ensure_workspace(session=session, team_id="T", now=T)
+        program, _ = add_program(session=session, program=Program(
+            team_id="T", channel_id=channel, name=channel, leads=["U0"], escalation_channel_id=channel,
+            timezone="Europe/Berlin", holiday_region="DE", created_by="U0", created_at=T, updated_at=T))
+        meeting = Meeting(program_id=program.id, name="Sync", weekdays=[1], local_time="10:00", channel_id=channel,
+                          created_by="U0", created_at=T, updated_at=T)
+        session.add(meeting)
+        session.flush()
+        for back in range(weeks, 0, -1):
+            at = T - timedelta(weeks=back)
+            agenda = ensure_agenda(session=session, meeting=meeting, occurs_at=at, now=at)
+            session.flush()
+            agendas.agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda, now=at)
+            for n in range(per_meeting):
+                agendas.record_action(session=session, program=program, agenda=agenda, author_id="U0", now=at,
+                                      draft=ActionDraft(f"action {n}", "U1", When(at + timedelta(days=2), "UTC", False)),
+                                      channel=channel, ts=f"{back}.{n}")
+                raid.create_blocker(session=session, program=program, author_id="U0", now=at,
+                                    draft=BlockerDraft(f"blocker {n}", None, "high", None))
+        agenda = ensure_agenda(session=session, meeting=meeting, occurs_at=T + timedelta(hours=1), now=T)
+        session.flush()
+        return agenda.id
+
+
+def queries_for_agenda(engine, agenda_id: int) -> int:
+    with session_scope(engine) as session:
+        agenda = session.get(Agenda, agenda_id)
+        meeting = session.get(Meeting, agenda.meeting_id)
+        program = session.get(Program, meeting.program_id)
+        with counting(engine) as statements:
+            payload = agendas.agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda, now=T)
+        assert "Carry-over" in str(payload["blocks"])
+        return len(statements)
+
+
+def test_agenda_query_count_does_not_grow_with_history(engine):
+    small = queries_for_agenda(engine, program_with_history(engine, "CSMALL", weeks=2, per_meeting=2))
+    large = queries_for_agenda(engine, program_with_history(engine, "CLARGE", weeks=12, per_meeting=6))
+    assert small == large <= 8
