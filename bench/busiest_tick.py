@@ -1,10 +1,10 @@
-"""The busiest `tick` of a large install: every program's stand-up digest, weekly status report (and
-meeting agenda, where meetings exist) due in the same minute, plus the escalation sweep.
+"""The busiest `tick` of a large install: every program's stand-up digest, weekly status report and
+meeting agenda due in the same minute, plus the escalation sweep.
 
     python -m bench.busiest_tick [--programs 500] [--members 20] [--days 90] [--database-url URL]
 
 Data: programs × members × days of stand-up history (500 × 20 × 90 = 900k answers), 60 RAID items a
-program (30k), half of them closed. Every program runs on Berlin time with its cutoff and its weekly
+program (30k), half of them closed, a weekly meeting with its past agendas and action items. Every program runs on Berlin time with its cutoff and its weekly
 report at Friday 16:00, so one tick composes and queues all of them (Slack I/O excluded: sending is the
 notifier's job, measured elsewhere).
 
@@ -35,6 +35,7 @@ from scheduled.escalation_jobs import EscalationSweep
 from scheduled.tick import run_due
 from storage.engine import make_engine, session_scope
 from storage.migrate import upgrade
+from storage.agenda_models import ActionItem, Agenda, Meeting
 from storage.escalation_models import Escalation
 from storage.models import Member, OutboundMessage, Program, Workspace
 from storage.raid_models import Item, ItemCounter, ItemEvent
@@ -116,6 +117,32 @@ def build(url: str, programs: int, members: int, days: int, seed: int = 7) -> No
                                                                      "last_number": count}])
         _chunks(connection, Item.__table__, items)
         _chunks(connection, ItemEvent.__table__, events)
+        # A weekly sync every Friday at 17:00 with its agenda an hour ahead: due in the same tick. Its past
+        # agendas and two action items a week, half of them done.
+        _chunks(connection, Meeting.__table__, [{
+            "id": p + 1, "program_id": p + 1, "name": "Weekly sync", "weekdays": [4], "local_time": "17:00",
+            "timezone": None, "lead_minutes": 60, "channel_id": f"C{p:05d}", "enabled": True, "created_by": "U0LEAD",
+            "created_at": t0 - timedelta(days=days + 1), "updated_at": t0} for p in range(programs)])
+        agendas, actions = [], []
+        agenda_id = 0
+        for p in range(programs):
+            for week in range(max(1, days // 7), 0, -1):
+                agenda_id += 1
+                occurs = TICK + timedelta(hours=1) - timedelta(weeks=week)
+                agendas.append({"id": agenda_id, "meeting_id": p + 1, "occurs_at": occurs, "channel": f"C{p:05d}",
+                                "ts": f"{occurs.timestamp():.6f}", "covered": {"blockers": [], "risks": [],
+                                                                              "actions": []},
+                                "created_at": occurs - timedelta(hours=1)})
+                for n in (1, 2):
+                    done = n == 1
+                    actions.append({"program_id": p + 1, "number": len(actions) + 1, "text": f"follow up {week}.{n}",
+                                    "owner_id": users[p][n], "due_at": occurs + timedelta(days=3),
+                                    "status": "done" if done else "open", "agenda_id": agenda_id,
+                                    "source_channel": f"C{p:05d}", "source_ts": None, "created_by": users[p][0],
+                                    "created_at": occurs, "done_by": users[p][n] if done else None,
+                                    "done_at": occurs + timedelta(days=1) if done else None})
+        _chunks(connection, Agenda.__table__, agendas)
+        _chunks(connection, ActionItem.__table__, actions)
     # Steady state: the escalations of the old items were opened by earlier sweeps, not by the measured tick.
     warm = time.process_time()
     run_due(Deps(Settings(_env_file=None), engine, FixedClock(TICK - timedelta(minutes=5))),
