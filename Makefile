@@ -22,6 +22,7 @@ bench: $(STAMP)  ## every benchmark, each against a baseline measured in the sam
 	$(BIN)/python -m bench.ack_latency
 	$(BIN)/python -m bench.raid
 	$(BIN)/python -m bench.standups
+	$(BIN)/python -m bench.busiest_tick
 
 manifest: $(STAMP)  ## regenerate manifest.json from the code
 	$(BIN)/tpmbot manifest > manifest.json
