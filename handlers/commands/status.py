@@ -10,6 +10,7 @@ from bot.notifier import drain_outbox
 from bot.services.errors import UserError
 from bot.services.status_report import SCHEDULE_EXAMPLE, parse_schedule, schedule_of
 from handlers.commands.raid_flow import program_of, reply
+from handlers.channels import leaks_private
 from handlers.commands.router import CommandCall, CommandRouter
 from handlers.setup_modal import ensure_lead
 from scheduled.status_jobs import queue_report
@@ -62,8 +63,7 @@ def _ensure_may_post_there(call: CommandCall, program: Program, channel: str) ->
             raise
         raise UserError(f"I can't see <#{channel}>: it may be private and without me. Invite me there first.",
                         SCHEDULE_EXAMPLE) from exc
-    home = call.client.conversations_info(channel=program.channel_id)["channel"]
-    if home.get("is_private") and not target.get("is_private"):
+    if leaks_private(call.client, program.channel_id, channel):
         raise UserError(f"{program.name} lives in a private channel, so its report can't go to a public one. "
                         "Pick a private channel.", SCHEDULE_EXAMPLE)
     if not target.get("is_member"):

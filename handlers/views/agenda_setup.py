@@ -6,7 +6,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.meeting_setup import BLOCK_FOR_FIELD, INPUT, build_meeting_setup
 from bot.ids import Callback
@@ -16,6 +15,7 @@ from bot.services.meetings import (
     validate_meeting_form,
 )
 from handlers.commands.raid_flow import metadata_of
+from handlers.channels import leaks_private
 from handlers.guard import guarded
 from handlers.setup_modal import ensure_lead
 from handlers.views.values import ViewValues
@@ -64,8 +64,7 @@ def on_meeting_submitted(ack: Ack, body: dict, view: dict, client: WebClient, co
     if program is None or program.team_id != team_id:
         raise UserError("That program no longer exists. Run `/agenda setup` in its channel.", "/agenda setup")
     ensure_lead(program, user_id)
-    if valid.channel_id != program.channel_id and _is_private(client, program.channel_id) \
-            and not _is_private(client, valid.channel_id):
+    if leaks_private(client, program.channel_id, valid.channel_id):
         client.chat_postEphemeral(channel=program.channel_id, user=user_id, text=UserError(
             f"<#{program.channel_id}> is private, and its agenda would quote its blockers and risks into "
             f"<#{valid.channel_id}>, which isn't. Choose this channel or another private one; nothing was saved.",
@@ -76,14 +75,6 @@ def on_meeting_submitted(ack: Ack, body: dict, view: dict, client: WebClient, co
     upcoming = f" Next meeting: {describe_start(start, meeting_zone(meeting, program))}." if start else ""
     client.chat_postEphemeral(channel=program.channel_id, user=user_id, text=(
         f":white_check_mark: Saved *{meeting.name}*: {describe_schedule(meeting, program)}.{upcoming}"))
-
-
-def _is_private(client: WebClient, channel: str) -> bool:
-    """Private unless Slack shows it is not (a channel the bot cannot see is treated as private)."""
-    try:
-        return bool(client.conversations_info(channel=channel)["channel"].get("is_private"))
-    except SlackApiError:
-        return True
 
 
 def _save(deps, program: Program, meeting_id: int | None, valid: ValidMeeting, user_id: str) -> Meeting:

@@ -12,6 +12,7 @@ from bot.blocks.programs import SETUP_BLOCK_FOR_FIELD, build_saved_text
 from bot.ids import Action, Block, Callback
 from bot.services.errors import FieldErrors, UserError
 from bot.services.programs import SetupForm, apply_setup, validate_setup
+from handlers.channels import leaks_private
 from handlers.guard import guarded
 from handlers.setup_modal import ensure_lead
 from handlers.views.values import ViewValues
@@ -46,6 +47,14 @@ def on_setup_submitted(ack: Ack, body: dict, view: dict, client: WebClient, cont
         if program is None or program.team_id != team_id:
             raise UserError("That program no longer exists. Run `/tpm setup` in its channel again.", "/tpm setup")
         ensure_lead(program, user_id)
+    if leaks_private(client, program.channel_id, form.escalation_channel_id):
+        client.chat_postEphemeral(channel=program.channel_id, user=user_id, text=UserError(
+            f"<#{program.channel_id}> is private, and its escalations would quote its blockers and risks into "
+            f"<#{form.escalation_channel_id}>, which isn't. Choose this channel or another private one; nothing "
+            "was saved.", "/tpm setup").reply_text())
+        return
+    with deps.session() as session:
+        program = session.get(Program, program.id)
         apply_setup(session=session, program=program, form=form, now=deps.clock.now())
     client.chat_postEphemeral(channel=program.channel_id, user=user_id, text=build_saved_text(program))
 

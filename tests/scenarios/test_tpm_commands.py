@@ -91,6 +91,22 @@ def test_setup_modal_validates_inside_the_modal_then_saves(slack, bot, deps, wor
                for e in workspace.ephemerals(channel="C0APOLLO", user="U0ALICE"))
 
 
+def test_a_private_programs_escalations_never_go_to_a_public_channel(slack, bot, deps, workspace):
+    workspace.add_channel("C0SECRET", "secret-project", is_private=True, members=["U0ALICE"], bot_member=True)
+    assert slack.command("/tpm", "setup", user="U0ALICE", channel="C0SECRET").status == 200
+    bot.wait_idle()
+    view = workspace.latest_view("U0ALICE", callback_id="tpm.setup.modal")
+    slack.view_submission(view, setup_values(channel="C0GENERAL"), user="U0ALICE")
+    bot.wait_idle()
+    refusal = workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert "<#C0SECRET> is private" in refusal and "nothing was saved" in refusal
+    [program] = programs(deps)
+    assert program.escalation_channel_id == "C0SECRET" and program.name == "secret-project"
+    slack.view_submission(view, setup_values(channel="C0LEADERS"), user="U0ALICE")  # private to private: fine
+    bot.wait_idle()
+    assert programs(deps)[0].escalation_channel_id == "C0LEADERS"
+
+
 def test_only_leads_may_open_or_submit_setup(slack, bot, deps, workspace, sandbox):
     view = open_setup(slack, bot, workspace, user="U0ALICE")
     sandbox.clear_calls()
