@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
+from sqlalchemy.exc import IntegrityError
 
 from bot.clock import ensure_utc
 from bot.deps import Deps
@@ -79,14 +80,19 @@ def lookback_start(at: datetime, mark: datetime | None, window: timedelta = TICK
     return start
 
 
+class _Taken(Exception):
+    """The occurrence's key is already in the ledger."""
+
+
 def _claim_and_run(session, deps: Deps, job: Job, item, *, late: bool, report: TickReport) -> None:
     try:
         with session.begin_nested():
-            occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope, due_at=item.due_at,
-                                          now=deps.clock.now(), status="missed" if late else "claimed")
-            if occurrence is None:
-                report.skipped += 1
-                return
+            try:
+                occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope,
+                                              due_at=item.due_at, now=deps.clock.now(),
+                                              status="missed" if late else "claimed", savepoint=False)
+            except IntegrityError:
+                raise _Taken from None
             if late:
                 occurrence.detail = "missed while the scheduler was down"
                 report.missed.append((item.kind, item.scope, item.due_at))
@@ -94,6 +100,9 @@ def _claim_and_run(session, deps: Deps, job: Job, item, *, late: bool, report: T
             job.run(session, deps, occurrence, item)
             occurrence.status = "done"
             session.add(occurrence)
+    except _Taken:  # claimed meanwhile by another tick or process: its savepoint is rolled back
+        report.skipped += 1
+        return
     except Exception:  # noqa: BLE001 - logged; the tick goes on with the other occurrences
         log.exception("scheduled %s %s due %s failed", item.kind, item.scope, item.due_at.isoformat())
         report.failed += 1

@@ -27,10 +27,18 @@ def forget_events_before(*, session: Session, cutoff: datetime) -> int:
 
 
 def claim_occurrence(
-    *, session: Session, kind: str, scope: str, due_at: datetime, now: datetime, status: str = "claimed"
+    *, session: Session, kind: str, scope: str, due_at: datetime, now: datetime, status: str = "claimed",
+    savepoint: bool = True,
 ) -> Occurrence | None:
-    """Claim one occurrence of scheduled work. None when another run (or process) already has it."""
+    """Claim one occurrence of scheduled work. None when another run (or process) already has it.
+
+    Inside a savepoint the caller owns (``savepoint=False``), a taken key raises IntegrityError instead,
+    and the caller's savepoint rolls back: one savepoint per occurrence, not two."""
     occurrence = Occurrence(kind=kind, scope=scope, due_at=due_at, claimed_at=now, status=status)
+    if not savepoint:
+        session.add(occurrence)
+        session.flush()
+        return occurrence
     try:
         with session.begin_nested():
             session.add(occurrence)

@@ -20,10 +20,11 @@ def last_tick(*, session: Session, name: str = SCHEDULE) -> datetime | None:
 
 def advance_tick(*, session: Session, at: datetime, name: str = SCHEDULE) -> None:
     """Move the mark to ``at`` unless it is already later (ticks may run out of order or at once)."""
+    moved = session.exec(update(TickMark).where(TickMark.name == name, TickMark.at < at).values(at=at))
+    if moved.rowcount or session.get(TickMark, name) is not None:
+        return  # the usual case: one UPDATE, no exception raised and caught every minute
     try:
         with session.begin_nested():
             session.add(TickMark(name=name, at=at))
-        return
-    except IntegrityError:
-        pass
-    session.exec(update(TickMark).where(TickMark.name == name, TickMark.at < at).values(at=at))
+    except IntegrityError:  # another process wrote the first mark meanwhile
+        session.exec(update(TickMark).where(TickMark.name == name, TickMark.at < at).values(at=at))
