@@ -105,7 +105,7 @@ class StandupPrompts:
                 payload={"channel": user or program.channel_id, "text": f"Stand-up time for {program.name}",
                          "blocks": blocks, "metadata": {"event_type": "tpmbot_standup_prompt",
                                                         "event_payload": {"run_id": run.id}}},
-                now=deps.clock.now(), occurrence_id=occurrence.id, program_id=program.id)
+                now=deps.clock.now(), occurrence_id=occurrence.id, program_id=program.id, new_key=True)
 
     @staticmethod
     def _prompt(session: Session, deps: Deps, program_id: int, day: str, thread: bool):
@@ -148,7 +148,7 @@ class StandupReminders:
                 method="chat.postMessage", payload={
                     "channel": user, "text": f"Reminder: your stand-up for {program.name} is still open.",
                     "blocks": build_prompt(program.name, run.questions, run.id, thread=False)},
-                now=deps.clock.now(), occurrence_id=occurrence.id, program_id=program.id)
+                now=deps.clock.now(), occurrence_id=occurrence.id, program_id=program.id, new_key=True)
 
 
 class StandupDigests:

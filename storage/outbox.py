@@ -19,14 +19,19 @@ from storage.models import OutboundMessage
 
 def enqueue(
     *, session: Session, key: str, team_id: str, method: str, payload: dict, now: datetime,
-    occurrence_id: int | None = None, program_id: int | None = None,
+    occurrence_id: int | None = None, program_id: int | None = None, new_key: bool = False,
 ) -> OutboundMessage | None:
-    """Queue a call; None if a message with the same idempotency key is already queued or sent."""
+    """Queue a call; None if a message with the same idempotency key is already queued or sent.
+    ``new_key``: the key names something just created (a new occurrence's id), so it cannot be taken and
+    no savepoint is needed to find out (the message is added to the caller's transaction as it is)."""
     message = OutboundMessage(
         idempotency_key=key, team_id=team_id, method=method, channel=str(payload.get("channel", "")),
         payload=payload, next_attempt_at=now, created_at=now, occurrence_id=occurrence_id,
         program_id=program_id,
     )
+    if new_key:
+        session.add(message)
+        return message
     try:
         with session.begin_nested():
             session.add(message)
