@@ -136,10 +136,14 @@ function renderMessage(message, s, channel, inThread) {
       body, replies), actions);
 }
 
-function keepScroll(container, build) {
+// Stay at the bottom (or go there when a new message arrives), as Slack does; otherwise keep the place.
+function keepScroll(container, messages, build) {
   const atBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 40;
+  const last = messages.length ? messages[messages.length - 1].ts : "";
+  const arrived = container.dataset.lastTs !== last;
+  container.dataset.lastTs = last;
   build();
-  if (atBottom) container.scrollTop = container.scrollHeight;
+  if (atBottom || arrived) container.scrollTop = container.scrollHeight;
 }
 
 function renderConversation(s) {
@@ -151,10 +155,10 @@ function renderConversation(s) {
   $("#channel-title").textContent = channel ? `${channel.is_private ? "🔒" : "#"} ${channel.name}` : dm ? dm.name : ui.channel;
   $("#channel-purpose").textContent = channel ? channel.purpose : "Messages with the app";
   showTabs(dm ? "messages" : null);
-  keepScroll($("#messages"), () => $("#messages").replaceChildren(...conversation.messages.map((m) => renderMessage(m, s, conversation.channel, false))));
+  keepScroll($("#messages"), conversation.messages, () => $("#messages").replaceChildren(...conversation.messages.map((m) => renderMessage(m, s, conversation.channel, false))));
   const thread = conversation.thread;
   $("#thread").classList.toggle("hidden", !thread);
-  if (thread) keepScroll($("#thread-messages"), () => $("#thread-messages").replaceChildren(...thread.messages.map((m) => renderMessage(m, s, conversation.channel, true))));
+  if (thread) keepScroll($("#thread-messages"), thread.messages, () => $("#thread-messages").replaceChildren(...thread.messages.map((m) => renderMessage(m, s, conversation.channel, true))));
   $("#composer-input").placeholder = `Message ${channel ? "#" + channel.name : s.app.name}`;
   $("#composer").classList.toggle("hidden", Boolean(channel && !channel.is_member));
 }
@@ -178,7 +182,8 @@ function renderModal(s) {
   if (key === ui.modalKey) return;
   ui.modalKey = key;
   if (!view) { root.replaceChildren(); return; }
-  const focused = document.activeElement && root.contains(document.activeElement) ? document.activeElement.dataset.actionId : null;
+  const active = document.activeElement && root.contains(document.activeElement) ? document.activeElement.dataset : null;
+  const focused = active && active.blockId ? `[data-block-id="${CSS.escape(active.blockId)}"][data-action-id="${CSS.escape(active.actionId)}"]` : null;
   const ctx = ctxFor(view.id, { errors: ui.errors[view.id], onAction: (action) => api("action", { action, view_id: view.id, state: ui.stores[view.id] }) });
   const close = () => api("view/close", { view_id: view.id });
   const notice = ui.modalNotice[view.id];
@@ -189,7 +194,7 @@ function renderModal(s) {
     h("div.modal-body", {}, renderBlocks(view.blocks, ctx)),
     h("div.modal-foot", {}, h("button.btn", { type: "button", onclick: close }, plainText(view.close) || "Cancel"),
       view.submit ? h("button.btn.btn-primary", { type: "button", disabled: view.submit_disabled, onclick: () => submit(view) }, plainText(view.submit)) : null))));
-  if (focused) { const again = root.querySelector(`[data-action-id="${CSS.escape(focused)}"]`); if (again) again.focus(); }
+  if (focused) { const again = root.querySelector(focused); if (again) again.focus(); }
 }
 
 async function closeAll() {
