@@ -150,6 +150,10 @@ function renderConversation(s) {
   $("#home").classList.add("hidden");
   $("#conversation").classList.remove("hidden");
   const conversation = s.conversation || { messages: [], thread: null };
+  // Rebuild only what changed, so a live update does not close an open select or take the caret.
+  const key = JSON.stringify([s.me.id, ui.channel, conversation, s.channels.length]);
+  if (key === ui.conversationKey) return;
+  ui.conversationKey = key; ui.homeKey = null;
   const channel = s.channels.find((c) => c.id === ui.channel);
   const dm = s.dms.find((d) => d.id === ui.channel);
   $("#channel-title").textContent = channel ? `${channel.is_private ? "🔒" : "#"} ${channel.name}` : dm ? dm.name : ui.channel;
@@ -167,6 +171,9 @@ function renderHome(s) {
   $("#conversation").classList.add("hidden");
   $("#home").classList.remove("hidden");
   const view = s.home;
+  const key = JSON.stringify([s.me.id, view && view.id, view && view.hash]);
+  if (key === ui.homeKey) return;
+  ui.homeKey = key; ui.conversationKey = null;
   $("#channel-title").textContent = `🤖 ${s.app.name}`;
   $("#channel-purpose").textContent = "App Home";
   showTabs("home");

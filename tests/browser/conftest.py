@@ -23,6 +23,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 @pytest.fixture(scope="session")
 def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("no chromium: `bash .ci/chromium.sh` (Debian's package) installs it; "
+                    "`pytest -m 'not browser'` runs the other tiers", pytrace=False)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -127,3 +127,7 @@ def test_a_message_shortcut_from_the_more_actions_menu_and_a_thread_reply(page, 
     expect(page.locator("#thread-messages .message", has_text="Submitting Thursday")).to_contain_text("@sofia")
     expect(sofias.locator(".replies")).to_have_text("1 reply")
     shot("3-thread")
+    page.get_by_label("Acting as").select_option("U0BOB")  # Bob sees the blocker, not Alice's ephemerals
+    expect(page.locator("#messages .message:not(.ephemeral)", has_text="Blocker B-1")).to_be_visible()
+    expect(page.locator("#messages .message.ephemeral")).to_have_count(0)
+    expect(page.locator("#composer-input")).to_have_attribute("placeholder", "Message #program-apollo")
