@@ -85,6 +85,10 @@ function renderSidebar(s) {
   $("#clock-now").textContent = `${localTime(s.now, s.me.tz, true)} (${s.me.tz})`;
   $("#clock-utc").textContent = `${localTime(s.now, "UTC", true)} UTC`;
   $("#clock").classList.toggle("hidden", !s.app.clock_control);
+  if (!$("#clock-to").value) {  // start from now, in the acting member's zone
+    const parts = new Intl.DateTimeFormat("sv-SE", { timeZone: s.me.tz, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(s.now));
+    $("#clock-to").value = parts.replace(" ", "T");
+  }
   const item = (id, label, extra) => h(`li.nav-item${ui.channel === id ? ".active" : ""}`, { "data-channel": id, onclick: () => go(id) }, label, extra);
   $("#channel-list").replaceChildren(...s.channels.filter((c) => c.is_member || !c.is_private).map((c) =>
     item(c.id, `${c.is_private ? "🔒" : "#"} ${c.name}`, c.is_member ? null : h("span.muted", {}, " (not a member)"))));
@@ -146,6 +150,18 @@ function keepScroll(container, messages, build) {
   if (atBottom || arrived) container.scrollTop = container.scrollHeight;
 }
 
+// A divider wherever the day changes (in the zone of the member acting), as watching days go by needs.
+function withDays(messages, s, render) {
+  const day = new Intl.DateTimeFormat("en-GB", { timeZone: s.me.tz, weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  let last = null;
+  return messages.flatMap((m) => {
+    const label = day.format(new Date(Number(m.ts) * 1000));
+    const divider = label !== last ? h("div.day-divider", {}, h("span", {}, label)) : null;
+    last = label;
+    return divider ? [divider, render(m)] : [render(m)];
+  });
+}
+
 function renderConversation(s) {
   $("#home").classList.add("hidden");
   $("#conversation").classList.remove("hidden");
@@ -159,7 +175,7 @@ function renderConversation(s) {
   $("#channel-title").textContent = channel ? `${channel.is_private ? "🔒" : "#"} ${channel.name}` : dm ? dm.name : ui.channel;
   $("#channel-purpose").textContent = channel ? channel.purpose : "Messages with the app";
   showTabs(dm ? "messages" : null);
-  keepScroll($("#messages"), conversation.messages, () => $("#messages").replaceChildren(...conversation.messages.map((m) => renderMessage(m, s, conversation.channel, false))));
+  keepScroll($("#messages"), conversation.messages, () => $("#messages").replaceChildren(...withDays(conversation.messages, s, (m) => renderMessage(m, s, conversation.channel, false))));
   const thread = conversation.thread;
   $("#thread").classList.toggle("hidden", !thread);
   if (thread) keepScroll($("#thread-messages"), thread.messages, () => $("#thread-messages").replaceChildren(...thread.messages.map((m) => renderMessage(m, s, conversation.channel, true))));

@@ -45,28 +45,38 @@ function entity(inner) {
   return `<a href="${escapeHtml(href)}" target="_blank" rel="noopener">${label || target}</a>`;
 }
 
-function inline(text) {
-  // text is already escaped; <…> arrived as &lt;…&gt;
-  let out = text.replace(/&lt;([^&\s][^]*?)&gt;/g, (all, inner) => entity(inner));
-  out = out.replace(/`([^`\n]+)`/g, "<code>$1</code>");
+// Slack's text arrives escaped (&amp; &lt; &gt;); those stay entities, everything else is escaped here.
+function escapeSlack(text) {
+  return String(text ?? "").replace(/&(?!(amp|lt|gt);)/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+function inline(text, entities) {
+  let out = text.replace(/`([^`\n]+)`/g, "<code>$1</code>");
   out = out.replace(/(^|[\s(>])\*([^*\n]+)\*(?=$|[\s).,!?:;<])/g, "$1<b>$2</b>");
   out = out.replace(/(^|[\s(>])_([^_\n]+)_(?=$|[\s).,!?:;<])/g, "$1<i>$2</i>");
   out = out.replace(/(^|[\s(>])~([^~\n]+)~(?=$|[\s).,!?:;<])/g, "$1<s>$2</s>");
-  return emoji(out);
+  return emoji(out).replace(/\u0000(\d+)\u0000/g, (all, i) => entities[Number(i)]);
 }
 
 function mrkdwn(text) {
-  const escaped = escapeHtml(text);
-  const parts = escaped.split(/```/);
+  // Control sequences (<@U…>, <#C…|name>, <url|label>) first, so escaped text can never become one.
+  const entities = [];
+  const marked = String(text ?? "").replace(/\u0000/g, "").replace(/<([^<>\n]+)>/g, (all, inner) => {
+    const [target, label] = inner.split("|");
+    entities.push(entity(escapeSlack(target) + (label === undefined ? "" : "|" + escapeSlack(label))));
+    return `\u0000${entities.length - 1}\u0000`;
+  });
+  const parts = escapeSlack(marked).split(/```/);
   return parts.map((part, i) => {
-    if (i % 2 === 1) return `<pre>${part.replace(/^\n/, "")}</pre>`;
+    if (i % 2 === 1) return `<pre>${part.replace(/^\n/, "").replace(/\u0000(\d+)\u0000/g, (all, n) => entities[Number(n)])}</pre>`;
     const lines = part.split("\n");
     const html = [];
     let quote = [];
     const flush = () => { if (quote.length) { html.push(`<blockquote>${quote.join("<br>")}</blockquote>`); quote = []; } };
     for (const line of lines) {
-      if (line.startsWith("&gt; ") || line === "&gt;") quote.push(inline(line.replace(/^&gt; ?/, "")));
-      else { flush(); html.push(inline(line)); }
+      if (line.startsWith("&gt; ") || line === "&gt;") quote.push(inline(line.replace(/^&gt; ?/, ""), entities));
+      else { flush(); html.push(inline(line, entities)); }
     }
     flush();
     return html.join("<br>").replace(/<br>(<blockquote>)/g, "$1").replace(/(<\/blockquote>)<br>/g, "$1");
@@ -76,7 +86,7 @@ function mrkdwn(text) {
 function textHtml(obj) {
   if (obj == null) return "";
   if (typeof obj === "string") return mrkdwn(obj);
-  if (obj.type === "mrkdwn") return obj.verbatim ? escapeHtml(obj.text) : mrkdwn(obj.text);
+  if (obj.type === "mrkdwn") return obj.verbatim ? escapeSlack(obj.text) : mrkdwn(obj.text);
   return obj.emoji === false ? escapeHtml(obj.text) : emoji(escapeHtml(obj.text));
 }
 
