@@ -9,7 +9,7 @@ import threading
 from datetime import datetime
 
 from bot.clock import OffsetClock
-from bot.config import Settings
+from bot.config import DEFAULT_DATABASE_URL, Settings
 from bot.httpserver import BackgroundServer
 from bot.web import EVENTS_PATH
 
@@ -90,12 +90,30 @@ class SandboxStack:
             self.sandbox.stop()
 
 
+SANDBOX_DATABASE_URL = "sqlite:///./data/sandbox.db"
+
+
+def sandbox_settings(settings: Settings) -> tuple[Settings, str]:
+    """The sandbox's workspace lives in memory, so unless DATABASE_URL names a database its bot starts
+    from a fresh one too (data/sandbox.db, emptied each run): no items pointing at messages that no
+    longer exist. Returns the settings and a line saying which database is used."""
+    if settings.database_url != DEFAULT_DATABASE_URL:
+        return settings, f"database: {settings.database_url.split('@')[-1]} (from DATABASE_URL)"
+    local = settings.model_copy(update={"database_url": SANDBOX_DATABASE_URL})
+    path = local.sqlite_path()
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    return local, f"database: {path} (fresh each run; set DATABASE_URL to keep one)"
+
+
 def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 3000, bot_port: int = 0,
                 ready: threading.Event | None = None, stop: threading.Event | None = None) -> None:
+    settings, database = sandbox_settings(settings)
     stack = SandboxStack(settings, host=host, port=port, bot_port=bot_port).start()
     print(f"tpmbot sandbox workspace: open {stack.url} in your browser", flush=True)
     print(f"  Slack Web API (sandbox): {stack.sandbox.api_url}", flush=True)
     print(f"  bot endpoint:            {stack.bot_url}", flush=True)
+    print(f"  {database}", flush=True)
     print("  Press Ctrl-C to stop.", flush=True)
     if ready is not None:
         ready.set()
