@@ -172,10 +172,11 @@ class UiDriver:
         raise UiError(f"no message {ts} in {channel}")
 
     def _view(self, view_id: str, user: str) -> dict:
-        view = self.ws.views.get(view_id)
-        if view is None or (self.ws.view_owner(view_id) not in (None, user)):
-            raise UiError(f"no view {view_id} for {user}")
-        return view
+        with self.ws.lock:
+            view = self.ws.views.get(view_id)
+            if view is None or (self.ws.view_owner(view_id) not in (None, user)):
+                raise UiError(f"no view {view_id} for {user}")
+            return copy.deepcopy(view)
 
     def _remember_state(self, view_id: str, values: dict) -> None:
         with self.ws.lock:
@@ -192,7 +193,7 @@ class UiDriver:
         trigger = self.ws.new_trigger_id(user)
         if view_id:
             self._remember_state(view_id, state or {})
-            view = copy.deepcopy(self._view(view_id, user))
+            view = self._view(view_id, user)
             view["state"] = {"values": copy.deepcopy(state or {})}
             payload = payloads.block_actions(self.ws, [entry], user, trigger, view=view)
             channel = None
@@ -217,7 +218,7 @@ class UiDriver:
 
     # ---- modals and App Home -----------------------------------------------------------------
     def submit_view(self, user: str, view_id: str, values: dict) -> Outcome:
-        view = copy.deepcopy(self._view(view_id, user))
+        view = self._view(view_id, user)
         self._remember_state(view_id, values)
         response = self._deliver(lambda: self.client.view_submission(view, values, user=user))
         if response is None:
@@ -232,7 +233,7 @@ class UiDriver:
         if not view.get("notify_on_close"):
             self.ws.close_view(view_id)
             return Outcome()
-        if self._deliver(lambda: self.client.view_closed(copy.deepcopy(view), user=user)) is None:
+        if self._deliver(lambda: self.client.view_closed(view, user=user)) is None:
             self.ws.close_view(view_id)  # Slack closes the modal whether or not the app hears of it
         return Outcome()
 

@@ -16,6 +16,7 @@ POST /ui/api/clock          {to: "YYYY-MM-DDTHH:MM", tz} or {minutes}: advance t
 from __future__ import annotations
 
 import json
+import logging
 import mimetypes
 import threading
 from datetime import datetime, timedelta
@@ -26,6 +27,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sandbox.ui_driver import Outcome, UiDriver, UiError
 from sandbox.ui_state import snapshot
 from sandbox.workspace import SlackError
+
+log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("static")
 HEARTBEAT_SECONDS = 15.0
@@ -95,6 +98,9 @@ class BrowserUI:
             status, body = 200, route(args)
         except (BadRequest, UiError, SlackError) as exc:
             status, body = 400, {"ok": False, "error": getattr(exc, "error", None) or str(exc)}
+        except Exception as exc:  # the page shows it; the sandbox keeps serving
+            log.exception("sandbox UI %s %s failed", method, path)
+            status, body = 500, {"ok": False, "error": f"the sandbox failed: {exc.__class__.__name__}: {exc}"}
         self._json(handler, status, body)
 
     def _file(self, handler: Any, name: str) -> None:

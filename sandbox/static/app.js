@@ -13,9 +13,15 @@ const ui = {
 const $ = (selector) => document.querySelector(selector);
 
 async function api(path, body) {
-  const response = await fetch(`/ui/api/${path}`, body === undefined ? {} : {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user: ui.user, ...body }),
-  });
+  let response;
+  try {
+    response = await fetch(`/ui/api/${path}`, body === undefined ? {} : {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user: ui.user, ...body }),
+    });
+  } catch (error) {
+    toast("The sandbox is not reachable. Is `tpmbot run` still running?");
+    return { ok: false, error: String(error) };
+  }
   const data = await response.json().catch(() => ({ ok: false, error: `HTTP ${response.status}` }));
   if (!response.ok) toast(data.error || `HTTP ${response.status}`);
   else if (data.notice) toast(data.notice);
@@ -37,8 +43,8 @@ async function refresh() {
       ui.dirty = false;
       const query = new URLSearchParams({ user: ui.user, channel: ui.channel });
       if (ui.thread) query.set("thread", ui.thread);
-      const response = await fetch(`/ui/api/state?${query}`);
-      if (response.ok) { ui.state = await response.json(); render(); }
+      const response = await fetch(`/ui/api/state?${query}`).catch(() => null);
+      if (response && response.ok) { ui.state = await response.json(); render(); }
     } while (ui.dirty);
   } finally { ui.fetching = false; }
 }

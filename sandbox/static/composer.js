@@ -65,7 +65,7 @@ function start() {
   $("#user-switcher").addEventListener("change", (e) => {
     ui.user = e.target.value; ui.thread = null;
     localStorage.setItem("sandbox.user", ui.user);
-    refresh();
+    if (ui.channel === "home") api("home", {}); else refresh();
   });
   $("#thread-close").addEventListener("click", () => { ui.thread = null; refresh(); });
   for (const tab of document.querySelectorAll("[data-tab]")) {

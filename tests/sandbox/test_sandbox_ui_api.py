@@ -169,3 +169,13 @@ def test_the_clock_control_calls_the_app_with_the_instant(srv, app, ws):
     srv.ui.clock_control = lambda at: asked.append(at) or {"ran": 3, "steps": 1}
     status, body = call(srv, "clock", {"user": "U0ALICE", "to": "2024-11-25T10:00", "tz": "Europe/London"})
     assert status == 200 and body["ran"] == 3 and asked == [datetime(2024, 11, 25, 10, 0, tzinfo=timezone.utc)]
+
+
+def test_a_failure_behind_a_gesture_is_reported_and_the_sandbox_keeps_serving(srv, app):
+    def broken(at):
+        raise RuntimeError("database is locked")
+
+    srv.ui.clock_control = broken
+    status, body = call(srv, "clock", {"user": "U0ALICE", "minutes": 5})
+    assert status == 500 and "database is locked" in body["error"]
+    assert call(srv, "state", user="U0ALICE")[0] == 200
