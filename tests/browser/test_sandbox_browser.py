@@ -40,6 +40,15 @@ def test_blocker_from_the_composer_then_resolve_edits_the_message(page, shot):
     expect(page.locator(".message.ephemeral", has_text="Logged blocker B-1")).to_contain_text("Only visible to you")
     shot("2-posted")
 
+    posted.locator("[data-action-id='raid.message.reassign']").select_option("U0PRIYA")  # a users_select
+    expect(posted.locator(".bk-field", has_text="Owner")).to_contain_text("@priya")
+    posted.locator("[data-action-id='raid.message.edit']").click()  # a prefilled modal with pickers
+    modal = page.get_by_role("dialog")
+    expect(modal.locator("textarea").first).to_have_value("Payment keys missing <@U0DIETER>")
+    modal.locator("input[type=date]").fill("2026-12-04")
+    modal.locator(".modal-foot .btn-primary").click()
+    expect(modal).to_have_count(0)
+    expect(posted.locator(".bk-field", has_text="Due")).to_contain_text("4 Dec")
     posted.locator("[data-action-id='raid.message.resolve']").click()
     expect(posted).to_contain_text("Resolved")
     expect(posted).to_contain_text("(edited)")
