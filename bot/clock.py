@@ -66,3 +66,26 @@ def clock_from_setting(value: str) -> ScaledClock:
     origin, real_origin, rate = value.split(",")
     return ScaledClock(datetime.fromisoformat(origin.strip().replace("Z", "+00:00")), float(real_origin),
                        float(rate))
+
+
+class OffsetClock:
+    """Wall-clock time shifted by an offset that only moves forward: the sandbox's clock, which
+    starts at ``start`` (default: now), keeps ticking in real time, and can be advanced."""
+
+    def __init__(self, start: datetime | None = None, base: Clock | None = None) -> None:
+        self._base = base or SystemClock()
+        self._lock = threading.Lock()
+        self._offset = (ensure_utc(start) - self._base.now()) if start is not None else timedelta(0)
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._base.now() + self._offset
+
+    def advance_to(self, at: datetime) -> datetime:
+        """Move to ``at``; a time already past leaves the clock where it is (it never goes back)."""
+        at = ensure_utc(at)
+        with self._lock:
+            base = self._base.now()
+            if at > base + self._offset:
+                self._offset = at - base
+            return base + self._offset

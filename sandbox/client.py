@@ -96,6 +96,10 @@ class SlackPayloadClient:
     def _interactive(self, payload: dict, **opts: Any) -> BotResponse:
         return self._form({"payload": json.dumps(payload)}, **opts)
 
+    def interactive(self, payload: dict, **opts: Any) -> BotResponse:
+        """POST a ready-built interactivity payload (block_actions, ...) as Slack does."""
+        return self._interactive(payload, **opts)
+
     def _json(self, payload: dict, **opts: Any) -> BotResponse:
         return self.post(json.dumps(payload), "application/json", **opts)
 

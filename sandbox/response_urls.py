@@ -64,12 +64,17 @@ class ResponseUrls:
     def _apply(self, url: ResponseUrl, body: dict) -> None:
         ws = self.ws
         if body.get("delete_original"):
+            if url.message_ts is not None and ws.update_ephemeral(url.message_ts, delete=True):
+                return
             if url.message_ts is None:
                 raise SlackError("message_not_found")
             ws.delete_message(url.channel, url.message_ts)
             return
         text, blocks = check_content(body)
         replace = str(body.get("replace_original", "")).lower() in ("true", "1")
+        if replace and url.message_ts is not None and ws.update_ephemeral(url.message_ts, text=text,
+                                                                          blocks=blocks):
+            return
         if replace and url.message_ts is not None:
             ws.update_message(url.channel, url.message_ts, text=text, blocks=blocks)
         elif body.get("response_type") == "in_channel":

@@ -16,6 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from sandbox.faults import TIMEOUT, FaultInjector, RateLimiter
 from sandbox.response_urls import ResponseUrls
+from sandbox.ui_driver import UiDriver
+from sandbox.ui_http import BrowserUI, ClockControl
 from sandbox.webapi import WebAPI, normalize_args
 from sandbox.workspace import SlackError, Workspace
 
@@ -77,6 +79,9 @@ class _Handler(BaseHTTPRequestHandler):
             args = _parse_body(self)
         except (ValueError, UnicodeDecodeError):
             args = {"_invalid_json": True}
+        if sandbox.ui.handles(path):
+            sandbox.ui.serve(self, self.command, path, args)
+            return
         if path.startswith("/api/"):
             result = sandbox.handle_api(path[len("/api/"):], args, self.headers)
         elif path.startswith("/response/"):
@@ -113,6 +118,7 @@ class SandboxServer:
         self._calls_lock = threading.Lock()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.ui = BrowserUI(self)
 
     # ---- lifecycle -----------------------------------------------------------------------
     def start(self) -> "SandboxServer":
@@ -130,6 +136,8 @@ class SandboxServer:
     def stop(self) -> None:
         if self._httpd is None:
             return
+        self.ui.stopping.set()
+        self.ws.touch()  # wakes the live-update streams so they end
         self._httpd.shutdown()
         self._httpd.server_close()
         if self._thread is not None:
@@ -154,6 +162,17 @@ class SandboxServer:
     @property
     def api_url(self) -> str:
         return f"{self.url}api/"
+
+    # ---- the app and the browser UI ----------------------------------------------------------
+    def connect_app(self, bot_url: str, signing_secret: str, manifest: dict | None = None,
+                    clock_control: ClockControl | None = None) -> UiDriver:
+        """Deliver the browser UI's gestures to the app at ``bot_url`` (its /slack/events), signed with
+        ``signing_secret``; ``manifest`` lists its commands, shortcuts and events; ``clock_control(at)``
+        advances the app's clock and runs what falls due (the UI's "advance to")."""
+        driver = UiDriver(self, bot_url, signing_secret, manifest)
+        self.ui.connect(driver)
+        self.ui.clock_control = clock_control
+        return driver
 
     # ---- knobs -------------------------------------------------------------------------
     def new_response_url(self, channel: str, user: str, message_ts: str | None = None) -> str:

@@ -101,6 +101,7 @@ def views_update(ws: Workspace, args: dict) -> dict:
         ws.views[current["id"]] = rendered
         if owner:
             ws.home_views[owner] = rendered
+        ws.touch()
         return _ok(copy.deepcopy(rendered))
     return _ok(ws.store_view(rendered, ws.view_owner(current["id"])))
 
@@ -117,6 +118,7 @@ def views_publish(ws: Workspace, args: dict) -> dict:
     ws.home_views[user] = rendered
     ws.views[view_id] = rendered
     ws._view_owner[view_id] = user
+    ws.touch()
     return _ok(copy.deepcopy(rendered))
 
 

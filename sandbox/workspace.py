@@ -56,6 +56,8 @@ class Workspace:
         self._triggers: dict[str, dict] = {}
         self._last_ts = 0
         self._ids = itertools.count(1)
+        self._version = 0
+        self._changed = threading.Condition(threading.Lock())
         self.add_user(self.bot_user_id, self.bot_name, tz="America/Los_Angeles",
                       real_name="tpmbot", is_bot=True)
 
@@ -73,6 +75,24 @@ class Workspace:
             micros = max(micros, self._last_ts + 1)
             self._last_ts = micros
             return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    # ---- change notification (the browser UI's live updates) ------------------------------
+    @property
+    def version(self) -> int:
+        with self._changed:
+            return self._version
+
+    def touch(self) -> None:
+        """Record that something visible changed and wake whoever waits for a change."""
+        with self._changed:
+            self._version += 1
+            self._changed.notify_all()
+
+    def wait_change(self, since: int, timeout: float) -> int:
+        """Block until the version moves past ``since`` (or ``timeout`` seconds); returns it."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._version != since, timeout=timeout)
+            return self._version
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}0{next(self._ids):08X}"
@@ -258,7 +278,8 @@ class Workspace:
                 if reply_broadcast:
                     message["subtype"] = "thread_broadcast"
             self._messages[channel["id"]].append(message)
-            return copy.deepcopy(message)
+        self.touch()
+        return copy.deepcopy(message)
 
     def _find(self, channel_id: str, ts: str) -> dict | None:
         for message in self._messages.get(channel_id, []):
@@ -278,12 +299,15 @@ class Workspace:
             message = self.get_message(channel_id, ts)
             message.update({k: v for k, v in changes.items() if v is not None})
             message["edited"] = {"user": message.get("user"), "ts": self.next_ts()}
-            return copy.deepcopy(message)
+            updated = copy.deepcopy(message)
+        self.touch()
+        return updated
 
     def delete_message(self, channel_id: str, ts: str) -> None:
         with self.lock:
             message = self.get_message(channel_id, ts)
             self._messages[self.channel(channel_id)["id"]].remove(message)
+        self.touch()
 
     def messages(self, channel: str, include_ephemeral: bool = False, copies: bool = True) -> list[dict]:
         """Every message in the channel (top level and replies), in ts order; ``copies=False`` hands
@@ -316,8 +340,10 @@ class Workspace:
                         raise SlackError("already_reacted")
                     reaction["users"].append(user)
                     reaction["count"] += 1
-                    return
-            reactions.append({"name": name, "users": [user], "count": 1})
+                    break
+            else:
+                reactions.append({"name": name, "users": [user], "count": 1})
+        self.touch()
 
     def add_ephemeral(self, channel: str, user: str, text: str = "", blocks: list | None = None,
                       thread_ts: str | None = None, source: str = "chat.postEphemeral") -> dict:
@@ -330,7 +356,21 @@ class Workspace:
             if thread_ts:
                 ephemeral["thread_ts"] = thread_ts
             self._ephemerals.append(ephemeral)
-            return copy.deepcopy(ephemeral)
+        self.touch()
+        return copy.deepcopy(ephemeral)
+
+    def update_ephemeral(self, ts: str, delete: bool = False, **changes: Any) -> bool:
+        """Replace (or delete) the ephemeral message ``ts``; False when there is none."""
+        with self.lock:
+            found = next((e for e in self._ephemerals if e["ts"] == ts), None)
+            if found is None:
+                return False
+            if delete:
+                self._ephemerals.remove(found)
+            else:
+                found.update({k: v for k, v in changes.items() if v is not None})
+        self.touch()
+        return True
 
     def ephemerals(self, channel: str | None = None, user: str | None = None) -> list[dict]:
         with self.lock:
@@ -376,7 +416,9 @@ class Workspace:
             if view["id"] in self._view_order:
                 self._view_order.remove(view["id"])
             self._view_order.append(view["id"])
-            return copy.deepcopy(view)
+            stored = copy.deepcopy(view)
+        self.touch()
+        return stored
 
     def view_owner(self, view_id: str) -> str | None:
         return self._view_owner.get(view_id)
@@ -397,6 +439,7 @@ class Workspace:
             self.views.pop(view_id, None)
             if view_id in self._view_order:
                 self._view_order.remove(view_id)
+        self.touch()
 
     def latest_view(self, user: str | None = None, callback_id: str | None = None) -> dict | None:
         """The most recently opened/updated open modal, optionally for a user/callback_id."""

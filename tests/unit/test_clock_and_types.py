@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.clock import FixedClock, SystemClock, ensure_utc
+from bot.clock import FixedClock, OffsetClock, SystemClock, ensure_utc
 from storage.types import UTCDateTime
 
 
@@ -37,3 +37,18 @@ def test_utc_column_refuses_naive_and_normalises_to_utc(dialect):
     assert bound.replace(tzinfo=timezone.utc) == datetime(2026, 1, 1, 0, tzinfo=timezone.utc)
     back = column.process_result_value(bound, dialect)
     assert back == tokyo and back.tzinfo == timezone.utc
+
+
+def test_offset_clock_starts_where_told_follows_real_time_and_only_moves_forward():
+    base = FixedClock(datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc))
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    clock = OffsetClock(start, base=base)
+    assert clock.now() == start
+    base.advance(timedelta(seconds=30))
+    assert clock.now() == start + timedelta(seconds=30)
+    assert clock.advance_to(start + timedelta(hours=2)) == start + timedelta(hours=2)
+    assert clock.advance_to(start) == start + timedelta(hours=2)  # never back
+    base.advance(timedelta(minutes=1))
+    assert clock.now() == start + timedelta(hours=2, minutes=1)
+    with pytest.raises(ValueError):
+        clock.advance_to(datetime(2026, 12, 2, 9, 0))
