@@ -45,6 +45,7 @@ def test_a_walk_runs_each_occurrence_once_at_its_own_time(slack, bot, deps, work
     assert all(timedelta(0) <= o.claimed_at - o.due_at < timedelta(seconds=30) for o in done)
     sweeps = [o for o in occurrences(deps) if o.kind == SWEEP_KIND]
     assert len(sweeps) == (end - START) // timedelta(minutes=5)  # every five-minute mark, none made a step
+    assert {o.status for o in occurrences(deps)} == {"done"}  # each one run, none set aside as missed
     assert len(reports) < 20 and sum(r.failed for r in reports) == 0
     digests = [c for c in sandbox.calls_to("chat.postMessage") if c.args["channel"] == "C0APOLLO"]
     assert len(digests) == 1
