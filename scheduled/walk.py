@@ -44,6 +44,7 @@ def walk(deps: Deps, clock: OffsetClock, to: datetime, *, client: WebClient | No
     while at < to:
         step = next_instant(deps, at, to, jobs)
         clock.advance_to(step)
-        reports.append(run_due(deps, step, jobs=jobs, client=client, window=step - at))
+        # The whole step is this walk's own window: nothing on the way is "missed", however long the step.
+        reports.append(run_due(deps, step, jobs=jobs, client=client, window=step - at, grace=step - at))
         at = step
     return reports
