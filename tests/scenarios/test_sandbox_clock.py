@@ -52,3 +52,27 @@ def test_a_walk_runs_each_occurrence_once_at_its_own_time(slack, bot, deps, work
     # Walking again over the same span runs nothing: the clock never goes back, the ledger holds the claims
     assert walk(deps, clock, end - timedelta(hours=3), client=bot.app.client) == []
     assert len(occurrences(deps)) == len(done) + len(sweeps)
+
+
+def test_the_demo_workspace_has_a_program_a_stand_up_and_a_meeting_whose_agenda_arrives(tmp_path):
+    from bot.config import Settings
+    from bot.local import SandboxStack
+    from storage.agenda_models import Meeting
+    from storage.standup_models import StandupConfig
+
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'demo.db'}", slack_bot_token=None,
+                        slack_signing_secret=None, slack_app_token=None, tpmbot_default_timezone="UTC")
+    stack = SandboxStack(settings, start_at=START, scheduler=False).start()
+    try:
+        with stack.bot.deps.session() as session:
+            [meeting] = session.exec(select(Meeting)).all()
+            [config] = session.exec(select(StandupConfig)).all()
+        assert (meeting.name, meeting.weekdays, meeting.local_time, meeting.lead_minutes) == (
+            "Weekly sync", [1, 3], "10:00", 60)
+        assert len(config.participants) >= 5
+        stack.advance(datetime(2026, 12, 1, 17, 5, tzinfo=UTC))  # Tuesday 09:05 in Los Angeles
+        stack.bot.wait_idle()
+        posted = [m.get("text", "") for m in stack.sandbox.ws.messages("C0APOLLO")]
+        assert any(text.startswith("Agenda for Weekly sync") for text in posted)
+    finally:
+        stack.stop()
