@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
+from sqlalchemy import delete
 from sqlmodel import select
 
 from bot.clock import FixedClock
@@ -93,6 +94,8 @@ def scheduling(args) -> None:
                 enqueue(session=session, key=f"baseline:{i}", team_id="T", method="chat.postMessage",
                         payload={"channel": "U"}, now=START)
         base = time.process_time() - base0
+        with session_scope(engine) as session:  # the baseline rows were only measured, never to be sent
+            session.exec(delete(OutboundMessage).where(OutboundMessage.idempotency_key.like("baseline:%")))
         print(f"scheduling: {ticks} one-minute ticks, {len(queued)} prompts queued for {len(per_user)} people "
               f"in {len(zones)} zones; duplicates {sum(1 for n in per_user.values() if n > 1)}, "
               f"outside the local 09:30 minute {len(wrong_minute)}")
@@ -112,7 +115,7 @@ def scheduling(args) -> None:
             while True:
                 report = drain_outbox(deps, client, limit=500)
                 sent += report.sent
-                if report.sent == 0 and report.retried == 0:
+                if report.sent == 0 and report.retried == 0 and report.dead == 0:
                     break
             wall = time.perf_counter() - began
             delivered = Counter(c.args["channel"] for c in sandbox.calls_to("chat.postMessage") if c.status == 200)

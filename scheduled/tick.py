@@ -50,10 +50,11 @@ def run_due(deps: Deps, at: datetime, *, jobs: list[Job] | None = None, client: 
     if client is not None:
         # Prompts follow people's zones: refresh the day-old ones first (a bounded number per tick).
         refresh_stale_timezones(deps, client)
-    with deps.session() as session:
-        start = lookback_start(at, last_tick(session=session), window)
+    start = None
     for job in jobs if jobs is not None else default_jobs():
         with deps.session() as session:
+            if start is None:  # read with the first job's rows: one session fewer per tick
+                start = lookback_start(at, last_tick(session=session), window)
             due = job.due(session, start, at)
         for item in due:
             _claim_and_run(deps, job, item, late=item.due_at < at - grace, report=report)
