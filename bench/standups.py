@@ -119,7 +119,7 @@ def scheduling(args) -> None:
             while True:
                 report = drain_outbox(deps, client, limit=500)
                 sent += report.sent
-                if report.sent == 0 and report.retried == 0:
+                if report.sent == 0 and report.retried == 0 and report.dead == 0:
                     break
             wall = time.perf_counter() - began
             delivered = Counter(c.args["channel"] for c in sandbox.calls_to("chat.postMessage") if c.status == 200)

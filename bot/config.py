@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     tpmbot_workers: int = Field(default=2, ge=1, le=64)
     tpmbot_threads: int = Field(default=8, ge=1, le=256)
     # Scheduled work. Occurrences missed while down are sent late if at most this old, else recorded as missed.
-    tpmbot_catchup_grace_minutes: int = Field(default=15, ge=0, le=24 * 60)
+    tpmbot_catchup_grace_minutes: int = Field(default=15, ge=1, le=24 * 60)  # >= the tick window
     # Every serving process tries this often to become the one that runs the scheduler.
     tpmbot_leader_retry_seconds: float = Field(default=10.0, gt=0, le=3600)
     # How often the scheduler ticks (60: on each minute) and drains the outbound queue.

@@ -29,15 +29,15 @@ def start_scheduler(deps: Deps, client: WebClient) -> BackgroundScheduler:
 
     def tick() -> None:
         report = run_due(deps, deps.clock.now(), client=client)
-        if report.ran:
-            log.info("tick ran %d occurrence(s)", len(report.ran))
+        if report.ran or report.missed:
+            log.info("tick ran %d occurrence(s); %d missed (older than the catch-up grace)",
+                     len(report.ran), len(report.missed))
 
     every = deps.settings.tpmbot_tick_seconds
     trigger = CronTrigger(second=0, timezone=timezone.utc) if every == 60 else IntervalTrigger(seconds=every)
     scheduler.add_job(tick, trigger, id="tick", max_instances=1, coalesce=True, misfire_grace_time=50,
                       replace_existing=True)
     scheduler.add_job(lambda: drain_outbox(deps, client), IntervalTrigger(seconds=deps.settings.tpmbot_drain_seconds),
-                      id="outbox",
-                      max_instances=1, coalesce=True, replace_existing=True)
+                      id="outbox", max_instances=1, coalesce=True, replace_existing=True)
     scheduler.start()
     return scheduler

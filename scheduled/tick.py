@@ -52,12 +52,13 @@ def run_due(deps: Deps, at: datetime, *, jobs: list[Job] | None = None, client: 
     if client is not None:
         # Prompts follow people's zones: refresh the day-old ones first (a bounded number per tick).
         refresh_stale_timezones(deps, client)
-    with deps.session() as session:
-        start = lookback_start(at, last_tick(session=session), window)
+    start = None
     for job in jobs if jobs is not None else default_jobs():
         # One transaction per job and tick, one savepoint per occurrence: the claim and what the job queues
         # commit together (or not at all), and one failing occurrence does not hold back the others.
         with deps.session() as session:
+            if start is None:  # read with the first job's rows: one session fewer per tick
+                start = lookback_start(at, last_tick(session=session), window)
             due = job.due(session, start, at)
             claimed = claimed_keys(session=session, kind=job.kind, start=start, end=at) if due else set()
             for item in due:

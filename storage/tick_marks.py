@@ -19,12 +19,13 @@ def last_tick(*, session: Session, name: str = SCHEDULE) -> datetime | None:
 
 
 def advance_tick(*, session: Session, at: datetime, name: str = SCHEDULE) -> None:
-    """Move the mark to ``at`` unless it is already later (ticks may run out of order or at once)."""
+    """Move the mark to ``at`` unless it is already later (ticks may run out of order or at once).
+    The usual case is one UPDATE; the first tick ever inserts the row."""
     moved = session.exec(update(TickMark).where(TickMark.name == name, TickMark.at < at).values(at=at))
     if moved.rowcount or session.get(TickMark, name) is not None:
-        return  # the usual case: one UPDATE, no exception raised and caught every minute
+        return
     try:
         with session.begin_nested():
             session.add(TickMark(name=name, at=at))
-    except IntegrityError:  # another process wrote the first mark meanwhile
+    except IntegrityError:  # another tick inserted it first: move it if ours is later
         session.exec(update(TickMark).where(TickMark.name == name, TickMark.at < at).values(at=at))

@@ -146,3 +146,20 @@ def test_recorded_calls(srv, web):
     assert calls[0].args["blocks"][0]["type"] == "section" and "token" not in calls[0].args
     srv.clear_calls()
     assert srv.calls == []
+
+
+def test_message_metadata_is_kept_and_returned_only_when_asked(ws, web):
+    metadata = {"event_type": "tpmbot_outbound", "event_payload": {"tpmbot_outbox": "k1"}}
+    posted = web.chat_postMessage(channel="C0APOLLO", text="with metadata", metadata=metadata)
+    [plain] = web.conversations_history(channel="C0APOLLO")["messages"]
+    assert plain["ts"] == posted["ts"] and "metadata" not in plain
+    [full] = web.conversations_history(channel="C0APOLLO", include_all_metadata=True)["messages"]
+    assert full["metadata"] == metadata
+    bad = error_of(lambda: web.chat_postMessage(channel="C0APOLLO", text="x", metadata={"event_payload": {}}))
+    assert bad["error"] == "invalid_metadata_format"
+
+
+def test_a_deactivated_user_still_receives_dms_as_on_slack(ws, web):
+    ws.deactivate_user("U0BOB")
+    assert web.users_info(user="U0BOB")["user"]["deleted"] is True
+    assert web.chat_postMessage(channel="U0BOB", text="nobody reads this")["channel"] == "D0BOB"
