@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.raid import SEVERITY_ICON
-from bot.blocks.text import clip, escape
+from bot.blocks.text import clip, escape, escape_keeping_mentions
 from bot.ids import Action
 from bot.services.escalations import LEADS, RUNG_NAMES, SNOOZE_CHOICES, Card
 from bot.services.raid import describe_age
@@ -57,7 +57,7 @@ def build_card(card: Card) -> dict:
               MarkdownTextObject(text=(f"*Severity*\n{item.severity}" if item.kind == "blocker"
                                        else f"*Score*\n{item.score} (P{item.probability} × I{item.impact})"))]
     blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(
-        f"{icon} *{item.key}* {escape(item.title)}\n*Why:* {escape(escalation.reason)}", 3000)), fields=fields))
+        f"{icon} *{item.key}* {escape_keeping_mentions(item.title)}\n*Why:* {escape(escalation.reason)}", 3000)), fields=fields))
     context = [status_line(escalation)]
     if item.message_channel and item.message_ts:
         context.append(f"<#{item.message_channel}> has the item")
@@ -84,7 +84,7 @@ def build_card(card: Card) -> dict:
 def build_escalation_list(rows: list[tuple[Escalation, Item]], now: datetime) -> list[dict]:
     if not rows:
         return [SectionBlock(text=MarkdownTextObject(text=":white_check_mark: Nothing is escalated.")).to_dict()]
-    lines = [f"• *{item.key}* {escape(clip(item.title, 80))} — {escape(escalation.reason)} · "
+    lines = [f"• *{item.key}* {escape_keeping_mentions(clip(item.title, 80))} — {escape(escalation.reason)} · "
              f"{escalation.status}, told {RUNG_NAMES[escalation.level]} · escalated {describe_age(escalation.opened_at, now)} ago"
              for escalation, item in rows[:MAX_LIST]]
     if len(rows) > MAX_LIST:

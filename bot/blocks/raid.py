@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.text import clip, escape
+from bot.blocks.text import clip, escape, escape_keeping_mentions
 from bot.ids import Action, Callback, RaidBlock
 from bot.services.raid import describe_age, risk_matrix
 from bot.services.raid_grammar import SEVERITIES
@@ -40,8 +40,8 @@ def _status_line(item: Item) -> str:
 
 def item_summary(item: Item) -> str:
     if item.kind == "blocker":
-        return f"{SEVERITY_ICON.get(item.severity or '', '')} *{item.key}* {escape(item.title)}"
-    return f":warning: *{item.key}* {escape(item.title)} (score {item.score})"
+        return f"{SEVERITY_ICON.get(item.severity or '', '')} *{item.key}* {escape_keeping_mentions(item.title)}"
+    return f":warning: *{item.key}* {escape_keeping_mentions(item.title)} (score {item.score})"
 
 
 def build_item_message(item: Item, tz: str) -> list[dict]:
@@ -55,7 +55,7 @@ def build_item_message(item: Item, tz: str) -> list[dict]:
         if item.mitigation:
             fields.append(MarkdownTextObject(text=clip(f"*Mitigation*\n{escape(item.mitigation)}", 1900)))
     kind = "Blocker" if item.kind == "blocker" else "Risk"
-    blocks = [SectionBlock(text=MarkdownTextObject(text=clip(f"*{kind} {item.key}*: {escape(item.title)}", 3000)),
+    blocks = [SectionBlock(text=MarkdownTextObject(text=clip(f"*{kind} {item.key}*: {escape_keeping_mentions(item.title)}", 3000)),
                            fields=fields)]
     context = [f"Reported by <@{item.reporter_id}>"]
     if item.source_link:

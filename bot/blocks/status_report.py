@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, Mar
 
 from bot.blocks.home import RAG_ICON
 from bot.blocks.raid import SEVERITY_ICON, local_date
-from bot.blocks.text import clip, escape
+from bot.blocks.text import clip, escape, escape_keeping_mentions
 from bot.services.raid import describe_age
 from bot.services.status_report import StatusReport
 
@@ -65,16 +65,16 @@ def build_status_report(report: StatusReport) -> list[dict]:
     if report.highlights:
         blocks.append(_section("Highlights from stand-ups",
                                _capped([f"• <@{u}>: {escape(clip(t, 200))}" for u, t in report.highlights])))
-    risks = [f"• *{r.item.key}* {escape(clip(r.item.title, 120))} — score {r.item.score} ({_trend(r)}), "
+    risks = [f"• *{r.item.key}* {escape_keeping_mentions(clip(r.item.title, 120))} — score {r.item.score} ({_trend(r)}), "
              f"owner <@{r.item.owner_id}>" for r in report.top_risks]
     blocks.append(_section("Top risks", _capped(risks) if risks else "No open risks."))
-    ageing = [f"• {SEVERITY_ICON.get(b.severity or '', '')} *{b.key}* {escape(clip(b.title, 120))} — open "
+    ageing = [f"• {SEVERITY_ICON.get(b.severity or '', '')} *{b.key}* {escape_keeping_mentions(clip(b.title, 120))} — open "
               f"{describe_age(b.created_at, now)}, <@{b.owner_id}>{' · *past SLA*' if b.id in report.past_sla_ids else ''}"
               for b in report.ageing_blockers[:MAX_LINES]]
     blocks.append(_section("Ageing blockers", _capped(ageing, len(report.ageing_blockers)) if ageing
                            else "No open blockers."))
-    new = [f"• *{i.key}* {escape(clip(i.title, 120))}" for i in report.new_items[:MAX_LINES]]
-    closed = [f"• *{i.key}* {escape(clip(i.title, 120))} ({i.status})" for i in report.closed_items[:MAX_LINES]]
+    new = [f"• *{i.key}* {escape_keeping_mentions(clip(i.title, 120))}" for i in report.new_items[:MAX_LINES]]
+    closed = [f"• *{i.key}* {escape_keeping_mentions(clip(i.title, 120))} ({i.status})" for i in report.closed_items[:MAX_LINES]]
     blocks.append(SectionBlock(fields=[
         MarkdownTextObject(text=clip(f"*New this week ({len(report.new_items)})*\n"
                                      + (_capped(new, len(report.new_items)) if new else "none"), 2000)),

@@ -38,6 +38,7 @@ def test_one_line_blocker_is_stored_posted_and_confirmed(slack, bot, deps, works
     buttons = [e.get("action_id") for b in post.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert buttons == ["raid.message.resolve", "raid.message.edit", "raid.message.reassign", "raid.message.snooze"]
     assert (item.message_channel, item.message_ts) == ("C0APOLLO", post.response["ts"])
+    assert "*Blocker B-1*: waiting on API keys from <@U0DIETER>" in json.dumps(post.args["blocks"])  # a live mention
     reply = last_ephemeral(workspace, "U0ALICE")["text"]
     assert "Logged blocker *B-1* — owner <@U0DIETER>, severity high, due Fri 4 Dec 2026 (America/Los_Angeles)" in reply
     with deps.session() as session:
