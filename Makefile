@@ -16,6 +16,7 @@ run: $(STAMP)  ## Socket Mode with Slack tokens; the local sandbox workspace wit
 	$(BIN)/tpmbot run
 
 test: $(STAMP)  ## whole suite on SQLite, and on PostgreSQL too when TPMBOT_TEST_POSTGRES_URL is set
+	bash .ci/chromium.sh  # the browser tier drives Debian's chromium: installed once if missing
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)  ## every benchmark, each against a baseline measured in the same run
