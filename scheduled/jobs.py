@@ -7,12 +7,13 @@ calls a service, and queues what must be posted; the notifier sends the queue.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time
 from typing import Protocol
 
 from sqlmodel import Session
 
 from bot.deps import Deps
+from bot.services.recurrence import daily_instants
 from storage.ledger import EVENT_MEMORY, forget_events_before
 from storage.models import Occurrence
 
@@ -33,21 +34,6 @@ class Job(Protocol):
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         """Do the work of one claimed occurrence, in the claim's transaction."""
-
-
-def daily_instants(start: datetime, end: datetime, at: time, tz=timezone.utc) -> list[datetime]:
-    """Every instant in (start, end] whose local wall-clock time in ``tz`` is ``at``."""
-    instants = []
-    day = start.astimezone(tz).date()
-    while True:
-        local = datetime.combine(day, at, tzinfo=tz)
-        instant = local.astimezone(timezone.utc)
-        if instant > end:
-            break
-        if instant > start:
-            instants.append(instant)
-        day += timedelta(days=1)
-    return instants
 
 
 class Housekeeping:

@@ -11,10 +11,11 @@ from sqlmodel import Session, select
 from bot.blocks.standups import build_prompt
 from bot.deps import Deps
 from bot.services.holidays_calendar import is_holiday
+from bot.services.recurrence import daily_instants
 from bot.services.standup_digest import queue_digest
 from bot.services.standups import current_answers, ensure_run, parse_hhmm
 from bot.services.timezones import zone
-from scheduled.jobs import Due, daily_instants
+from scheduled.jobs import Due
 from storage.models import Member, Occurrence, Program
 from storage.outbox import enqueue
 from storage.standup_models import StandupConfig, StandupRun

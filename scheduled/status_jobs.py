@@ -8,10 +8,11 @@ from sqlmodel import Session, select
 
 from bot.blocks.status_report import build_status_report, report_text
 from bot.deps import Deps
+from bot.services.recurrence import daily_instants
 from bot.services.standups import parse_hhmm
 from bot.services.status_report import compose, report_key, schedule_of
 from bot.services.timezones import zone
-from scheduled.jobs import Due, daily_instants
+from scheduled.jobs import Due
 from storage.models import Occurrence, Program
 from storage.outbox import enqueue
 

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from bot.services.errors import FieldErrors
 from bot.services.holidays_calendar import is_holiday
 from bot.services.programs import WEEKDAYS
+from bot.services.recurrence import daily_instants
 from bot.services.standups import parse_hhmm
 from bot.services.timezones import is_timezone, zone
-from scheduled.jobs import daily_instants
 from storage.agenda_models import Meeting
 from storage.models import Program
 
