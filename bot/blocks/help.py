@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
@@ -36,7 +37,9 @@ def _section_text(section: HelpSection) -> str:
     return clip("\n".join(rows), SECTION_TEXT_MAX)
 
 
-def build_help(sections: list[HelpSection]) -> list[dict]:
+@lru_cache(maxsize=8)
+def build_help(sections: tuple[HelpSection, ...]) -> list[dict]:
+    """The help message; sections are immutable, so it is rendered once per registry (callers only read it)."""
     blocks = [HeaderBlock(text="tpmbot help"), SectionBlock(text=MarkdownTextObject(text=INTRO)), DividerBlock()]
     blocks += [SectionBlock(text=MarkdownTextObject(text=_section_text(s))) for s in sections]
     blocks.append(ContextBlock(elements=[MarkdownTextObject(
@@ -44,7 +47,7 @@ def build_help(sections: list[HelpSection]) -> list[dict]:
     return [b.to_dict() for b in blocks]
 
 
-def help_fallback_text(sections: list[HelpSection]) -> str:
+def help_fallback_text(sections: tuple[HelpSection, ...]) -> str:
     return "tpmbot help: " + ", ".join(s.command for s in sections)
 
 

@@ -15,8 +15,8 @@ def routers() -> list[CommandRouter]:
     return [module.router for module in COMMAND_MODULES]
 
 
-def help_sections() -> list[HelpSection]:
-    return [router.help_section() for router in routers()]
+def help_sections() -> tuple[HelpSection, ...]:
+    return tuple(router.help_section() for router in routers())
 
 
 def register(app: App) -> None:
