@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Deps
-from bot.executor import TrackingExecutor
+from bot.executor import PromptAckApp, TrackingExecutor
 from bot.slack_client import make_web_client
 from storage.engine import make_engine
 
@@ -38,7 +38,7 @@ def build_app(
     settings.require("slack_bot_token")
     if deps is None:
         deps = Deps(settings=settings, engine=make_engine(settings.database_url), clock=clock or SystemClock())
-    app = App(
+    app = PromptAckApp(
         client=client or make_web_client(settings),
         signing_secret=settings.secret("slack_signing_secret") or None,
         request_verification_enabled=not socket_mode,
