@@ -48,12 +48,28 @@ def wait_listening(url: str, process: subprocess.Popen, timeout: float = 30.0) -
     raise RuntimeError(f"{url} not ready after {timeout}s")
 
 
+def tree_cpu_seconds(root_pid: int) -> float:
+    """User + system CPU of a process and its live children (the server's workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if entry.name == str(root_pid) or fields[1] == str(root_pid):  # fields[1] is the parent pid
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 @contextmanager
 def server(command: list[str], env: dict, ready_url: str):
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_listening(ready_url, process)
-        yield
+        yield process.pid
     finally:
         process.terminate()
         try:
@@ -62,14 +78,17 @@ def server(command: list[str], env: dict, ready_url: str):
             process.kill()
 
 
-def measure(url: str, label: str, requests: int) -> dict:
+def measure(url: str, label: str, requests: int, pid: int) -> dict:
     run_load(url, SECRET, clients=4, requests_per_client=25)  # warm-up: imports, pools, first auth.test
     results = {}
     for clients in (1, 20):
         per_client = max(5, requests // clients) if clients > 1 else requests // 2
+        cpu_before = tree_cpu_seconds(pid)
         latencies = run_load(url, SECRET, clients=clients, requests_per_client=per_client)
+        cpu_ms = (tree_cpu_seconds(pid) - cpu_before) * 1000 / max(1, len(latencies.samples_ms))
         results[clients] = latencies
-        print(f"{label:<10} {clients:>2} client(s): {latencies.summary()}", flush=True)
+        print(f"{label:<10} {clients:>2} client(s): {latencies.summary()}  server CPU {cpu_ms:.2f} ms/request",
+              flush=True)
     return results
 
 
@@ -89,10 +108,10 @@ def main() -> int:
         ours_cmd = [str(BIN / "tpmbot"), "serve", "--host", "127.0.0.1", "--port", str(ours_port), "--workers", "2",
                     "--threads", "8", "--no-scheduler"]
         results = {}
-        with server(bare_cmd, env, f"http://127.0.0.1:{bare_port}/"):
-            results["bare"] = measure(f"http://127.0.0.1:{bare_port}/slack/events", "bare Bolt", args.requests)
-        with server(ours_cmd, env, f"http://127.0.0.1:{ours_port}/healthz"):
-            results["ours"] = measure(f"http://127.0.0.1:{ours_port}/slack/events", "tpmbot", args.requests)
+        with server(bare_cmd, env, f"http://127.0.0.1:{bare_port}/") as pid:
+            results["bare"] = measure(f"http://127.0.0.1:{bare_port}/slack/events", "bare Bolt", args.requests, pid)
+        with server(ours_cmd, env, f"http://127.0.0.1:{ours_port}/healthz") as pid:
+            results["ours"] = measure(f"http://127.0.0.1:{ours_port}/slack/events", "tpmbot", args.requests, pid)
     print()
     for clients in (1, 20):
         ours, bare = results["ours"][clients].pct(99), results["bare"][clients].pct(99)
