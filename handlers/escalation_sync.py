@@ -13,7 +13,7 @@ from bot.deps import Deps
 from bot.notifier import drain_outbox
 from bot.services import escalations
 from storage.escalation_models import Escalation
-from storage.escalations import for_item
+from storage.escalations import for_item, sweep_candidates
 from storage.models import Program
 from storage.raid_models import Item
 
@@ -35,3 +35,28 @@ def sync_escalation(client: WebClient, deps: Deps, item_id: int, *, actor: str |
     if keys:
         drain_outbox(deps, client, keys=keys)
     return escalation
+
+
+def recheck_program(client: WebClient, deps: Deps, program_id: int, *, actor: str,
+                    kinds: tuple[str, ...] = ("risk",)) -> tuple[int, int]:
+    """After a program's rules change (its risk threshold), hold every item of those kinds to the new
+    rules at once rather than at the next sweep: escalations that no longer apply end, new ones open.
+    Returns (opened, cleared)."""
+    now = deps.clock.now()
+    opened = cleared = 0
+    keys: list[str] = []
+    with deps.session() as session:
+        program = session.get(Program, program_id)
+        for item, escalation in sweep_candidates(session=session, program_id=program_id, kinds=kinds):
+            was_live = escalation is not None and escalation.is_live
+            was_round = escalation.round if escalation is not None else 0
+            escalation, queued = escalations.step(session, escalation, item=item, program=program, now=now,
+                                                  render=build_card, actor=actor)
+            keys += queued
+            if escalation is None:
+                continue
+            cleared += was_live and escalation.status == "cleared"
+            opened += escalation.is_live and escalation.round != was_round
+    if keys:
+        drain_outbox(deps, client, keys=keys)
+    return opened, cleared

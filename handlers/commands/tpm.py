@@ -7,6 +7,7 @@ from bot.blocks.escalations import build_escalation_list
 from bot.blocks.programs import build_settings, describe_ladder, settings_text
 from bot.services.errors import UserError
 from handlers.commands.router import CommandCall, CommandRouter
+from handlers.escalation_sync import recheck_program
 from handlers.programs import ensure_bound, program_here
 from handlers.setup_modal import ensure_lead, open_setup_modal
 from storage.escalations import live as live_escalations
@@ -69,6 +70,9 @@ def tpm_escalations(call: CommandCall) -> None:
             stored.updated_at = call.deps.clock.now()
             session.add(stored)
             said = describe_ladder(stored)
+        if "risk_threshold" in updates:
+            opened, cleared = recheck_program(call.client, call.deps, program.id, actor=call.user_id)
+            said += _rechecked(opened, cleared)
         call.respond(text=f":white_check_mark: Escalations of {program.name}: {said}.", response_type="ephemeral",
                      replace_original=False)
         return
@@ -76,6 +80,12 @@ def tpm_escalations(call: CommandCall) -> None:
         rows = live_escalations(session=session, program_id=program.id)
     call.respond(text=f"{len(rows)} live escalation(s) in {program.name}", response_type="ephemeral",
                  blocks=build_escalation_list(rows, call.deps.clock.now()), replace_original=False)
+
+
+def _rechecked(opened: int, cleared: int) -> str:
+    changes = [f"{n} risk escalation{'s' if n != 1 else ''} {verb}"
+               for n, verb in ((opened, "opened"), (cleared, "cleared")) if n]
+    return f"; under the new threshold {' and '.join(changes)}" if changes else ""
 
 
 def _escalation_settings(words: list[str]) -> dict:

@@ -202,6 +202,26 @@ def test_risk_rules_open_and_clear_escalations(slack, bot, deps, clock, sandbox,
     assert (esc.status, esc.round, esc.rule) == ("open", 2, "risk_score") and "threshold 8" in esc.reason
 
 
+def test_a_new_threshold_holds_live_risk_escalations_to_it_at_once(slack, bot, deps, clock, sandbox, workspace):
+    bind_with_escalation_channel(slack, bot, deps)
+    clock.set(at(17, 0))
+    cmd(slack, bot, "vendor may slip p:4 i:4 <@U0DIETER>", name="/risk")  # 16 >= 15: escalated
+    [dm] = cards(sandbox, "U0DIETER")
+    assert escalation(deps).status == "open"
+
+    cmd(slack, bot, "escalations threshold 20", name="/tpm")  # no sweep runs in between
+    esc = escalation(deps)
+    assert (esc.status, esc.ended_by) == ("cleared", "U0ALICE")
+    assert "No longer escalated" in json.dumps(workspace.get_message("D0DIETER", dm.response["ts"])["blocks"])
+    assert "1 risk escalation cleared" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+
+    cmd(slack, bot, "escalations threshold 16", name="/tpm")
+    esc = escalation(deps)
+    assert (esc.status, esc.round) == ("open", 2) and "threshold 16" in esc.reason
+    assert "1 risk escalation opened" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert len(cards(sandbox, "U0DIETER")) == 2  # the new round's card, sent now
+
+
 def test_risk_review_overdue_and_blocker_past_sla(slack, bot, deps, clock, sandbox):
     bind_with_escalation_channel(slack, bot, deps)
     clock.set(at(17, 0))
