@@ -1,5 +1,7 @@
 """When a scheduled send can never succeed (deleted or archived channel, bot removed, person gone),
-the program's leads are told once, by DM, deduplicated by an outbox key; nothing else stops."""
+the program's leads are told once per outage, by DM, deduplicated by an outbox key; nothing else stops.
+An outage is named by the last message that got through to the channel, so a channel that is fixed and
+later breaks again is reported again, while every failure in between stays quiet."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from datetime import datetime
 from sqlmodel import Session, or_, select
 
 from storage.models import OutboundMessage, Program
-from storage.outbox import enqueue
+from storage.outbox import enqueue, last_posted_id
 
 NOTICE_PREFIX = "delivery-failed:"
 USER_DEACTIVATED = "user_deactivated"  # ours: Slack accepts DMs to deactivated people and drops them
@@ -43,7 +45,8 @@ def _where(channel: str) -> str:
 
 def tell_leads(*, session: Session, message: OutboundMessage, error: str, now: datetime) -> int:
     """Queue one DM per lead about ``message`` failing for good; 0 when there is no one to tell or
-    they were already told about this channel and error. A failed notice is never itself reported."""
+    they were already told about this channel and error since it last worked. A failed notice is never
+    itself reported."""
     if error not in REASONS or message.idempotency_key.startswith(NOTICE_PREFIX):
         return 0
     program = program_of(session, message)
@@ -52,10 +55,11 @@ def tell_leads(*, session: Session, message: OutboundMessage, error: str, now: d
     what = message.idempotency_key.split(":", 1)[0]
     text = (f":warning: *{program.name}*: I could not post a scheduled message ({what}) in "
             f"{_where(message.channel)}: {REASONS[error]}. Everything else keeps running; "
-            f"I'll stay quiet about this one from now on.")
+            f"I won't repeat this unless it works again and then fails again.")
+    outage = last_posted_id(session=session, channel=message.channel) or 0
     queued = 0
     for lead in program.leads:
-        key = f"{NOTICE_PREFIX}{program.id}:{message.channel}:{error}:{lead}"
+        key = f"{NOTICE_PREFIX}{program.id}:{message.channel}:{error}:{outage}:{lead}"
         if enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage",
                    payload={"channel": lead, "text": text}, now=now) is not None:
             queued += 1

@@ -94,7 +94,11 @@ class OutboundMessage(SQLModel, table=True):
     """The outbound queue: what the bot must post on its own, with an idempotency key."""
 
     __tablename__ = "outbound_message"
-    __table_args__ = (Index("ix_outbound_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbound_due", "status", "next_attempt_at"),
+        # a thread reply finds the message it answers; a failure finds when its channel last worked
+        Index("ix_outbound_posted", "channel", "result_ts"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     idempotency_key: str = Field(max_length=200, unique=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -98,3 +98,9 @@ def sent_message_at(*, session: Session, channel: str, ts: str) -> OutboundMessa
     """The queued message that was posted as (channel, ts), if the bot posted it through the queue."""
     return session.exec(select(OutboundMessage).where(OutboundMessage.channel == channel,
                                                       OutboundMessage.result_ts == ts)).first()
+
+
+def last_posted_id(*, session: Session, channel: str) -> int | None:
+    """The newest queued message Slack accepted in ``channel``: when the channel last worked."""
+    return session.exec(select(func.max(OutboundMessage.id)).where(
+        OutboundMessage.channel == channel, OutboundMessage.result_ts.is_not(None))).one()

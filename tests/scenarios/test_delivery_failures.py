@@ -65,3 +65,18 @@ def test_unreachable_channels_and_people_fail_once_and_the_leads_are_told_once(b
     assert any("*Kicked*" in t and "/invite @tpmbot" in t for t in notices["U0BOB"])
     assert "deleted" in notices["U0DIETER"][0] and "*Direct*" in notices["U0MIA"][0]
     assert "<@U0PRIYA>" in notices["U0MIA"][0] and "deactivated" in notices["U0MIA"][0]
+
+
+def test_a_channel_that_works_again_and_breaks_again_is_reported_again(bot, deps, engine, workspace, clock):
+    workspace.add_channel("C0FLAKY", "flaky-program")
+    seed_program(engine, "C0FLAKY", now=T, leads=("U0BOB",), name="Flaky")
+    bot_in_channel = [True, False, False, True, False]  # works, breaks, still broken, fixed, breaks again
+    for day, present in enumerate(bot_in_channel):
+        (workspace.add_bot_to if present else workspace.remove_bot_from)("C0FLAKY")
+        clock.set(T + timedelta(days=day))
+        run_due(deps, T + timedelta(days=day), client=bot.app.client)
+        bot.wait_idle()
+
+    assert len(bot_texts(workspace, "C0FLAKY")) == 2  # the two days the bot was there
+    notices = bot_texts(workspace, "D0BOB")
+    assert len(notices) == 2 and all("*Flaky*" in t and "/invite @tpmbot" in t for t in notices)
