@@ -54,7 +54,10 @@ class Member(SQLModel, table=True):
     """A Slack user we know of, with the timezone Slack reports for them."""
 
     __tablename__ = "member"
-    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_member_user"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id", name="uq_member_user"),
+        Index("ix_member_timezone", "timezone"),  # every tick asks which zones exist, from the index alone
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     team_id: str = Field(sa_column=Column(String(32), ForeignKey("workspace.team_id"), nullable=False))

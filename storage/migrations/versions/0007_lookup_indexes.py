@@ -1,4 +1,4 @@
-"""Index posted messages by channel and ts
+"""Index posted messages by channel and ts, and members by timezone
 
 Revision ID: 0007
 Revises: 0006
@@ -16,8 +16,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('outbound_message', schema=None) as batch_op:
         batch_op.create_index('ix_outbound_posted', ['channel', 'result_ts'], unique=False)
+    with op.batch_alter_table('member', schema=None) as batch_op:
+        batch_op.create_index('ix_member_timezone', ['timezone'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('member', schema=None) as batch_op:
+        batch_op.drop_index('ix_member_timezone')
     with op.batch_alter_table('outbound_message', schema=None) as batch_op:
         batch_op.drop_index('ix_outbound_posted')
