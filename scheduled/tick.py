@@ -89,9 +89,11 @@ def _claim_and_run(session, deps: Deps, job: Job, item, *, late: bool, report: T
     try:
         with session.begin_nested():
             try:
+                # Written with its outcome: the claim and the job's work commit together or not at all, so
+                # no one ever sees it merely "claimed", and it takes no second write (an UPDATE each).
                 occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope,
                                               due_at=item.due_at, now=deps.clock.now(),
-                                              status="missed" if late else "claimed", savepoint=False)
+                                              status="missed" if late else "done", savepoint=False)
             except IntegrityError:
                 raise _Taken from None
             if late:
@@ -99,8 +101,6 @@ def _claim_and_run(session, deps: Deps, job: Job, item, *, late: bool, report: T
                 report.missed.append((item.kind, item.scope, item.due_at))
                 return
             job.run(session, deps, occurrence, item)
-            occurrence.status = "done"
-            session.add(occurrence)
     except _Taken:  # claimed meanwhile by another tick or process: its savepoint is rolled back
         report.skipped += 1
         return
