@@ -29,17 +29,23 @@ def scheduled_meetings(*, session: Session) -> list[tuple[Meeting, Program]]:
 
 def ensure_agenda(*, session: Session, meeting: Meeting, occurs_at: datetime, now: datetime) -> Agenda:
     """The agenda row of one occurrence, created once however many callers race for it."""
+    return agenda_of_occurrence(session=session, meeting=meeting, occurs_at=occurs_at, now=now)[0]
+
+
+def agenda_of_occurrence(*, session: Session, meeting: Meeting, occurs_at: datetime,
+                         now: datetime) -> tuple[Agenda, bool]:
+    """`ensure_agenda`, and whether this call created the row."""
     query = select(Agenda).where(Agenda.meeting_id == meeting.id, Agenda.occurs_at == occurs_at)
     agenda = session.exec(query).first()
     if agenda is not None:
-        return agenda
+        return agenda, False
     try:
         with session.begin_nested():
             agenda = Agenda(meeting_id=meeting.id, occurs_at=occurs_at, channel=meeting.channel_id, created_at=now)
             session.add(agenda)
-        return agenda
+        return agenda, True
     except IntegrityError:
-        return session.exec(query).one()
+        return session.exec(query).one(), False
 
 
 def previous_agenda(*, session: Session, agenda: Agenda) -> Agenda | None:

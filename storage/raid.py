@@ -47,6 +47,16 @@ def open_items(*, session: Session, program_id: int, kind: str, owner_id: str | 
     return list(session.exec(query.order_by(Item.created_at, Item.number)))
 
 
+def open_items_by_kind(*, session: Session, program_id: int, kinds: tuple[str, ...]) -> dict[str, list[Item]]:
+    """The program's open items of each kind, each list ordered as `open_items` orders it (one query)."""
+    found: dict[str, list[Item]] = {kind: [] for kind in kinds}
+    query = (select(Item).where(Item.program_id == program_id, Item.kind.in_(kinds), Item.status == "open")
+             .order_by(Item.created_at, Item.number))
+    for item in session.exec(query):
+        found[item.kind].append(item)
+    return found
+
+
 def open_items_of(*, session: Session, program_ids: list[int]) -> list[Item]:
     """Every open item of these programs, oldest first (one query)."""
     return list(session.exec(select(Item).where(Item.program_id.in_(program_ids or [0]), Item.status == "open")
