@@ -183,9 +183,10 @@ def participation(runs, answers) -> dict[str, dict[str, int]]:
         by_run.setdefault(answer.run_id, {})[answer.user_id] = answer
     stats: dict[str, dict[str, int]] = {}
     for run in runs:
+        of_run = by_run.get(run.id, {})
         for user in run.roster:
             row = stats.setdefault(user, {"on time": 0, "late": 0, "missed": 0, "skipped": 0})
-            answer = by_run.get(run.id, {}).get(user)
+            answer = of_run.get(user)
             key = "missed" if answer is None else "skipped" if answer.skipped else "late" if answer.late else "on time"
             row[key] += 1
     return stats

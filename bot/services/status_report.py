@@ -125,9 +125,13 @@ def _standups(session: Session, program: Program, since: datetime, now: datetime
 
 def _highlights(answers) -> list[tuple[str, str]]:
     picked, seen = [], set()
+    # A text read once has nothing more to give: each of its lines was picked or passed over. Teams repeat
+    # themselves ("reviewed PRs"), so a week of answers has far fewer distinct texts than answers.
+    read: set[str] = set()
     for answer in sorted(answers, key=lambda a: a.answered_at, reverse=True):
-        if answer.skipped:
+        if answer.skipped or answer.yesterday in read:
             continue
+        read.add(answer.yesterday)
         for line in re.split(r"[\n;]", answer.yesterday):
             line = line.strip(" -•*")
             if line and HIGHLIGHT_WORDS.search(line) and line.lower() not in seen:
