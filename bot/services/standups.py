@@ -127,7 +127,8 @@ def record_skip(*, session: Session, run: StandupRun, user_id: str, reason: str,
     return answer
 
 
-def out_of_office(members: list[Member], at: datetime) -> set[str]:
+def out_of_office(members, at: datetime) -> set[str]:
+    """Who of ``members`` (objects or rows with user_id and ooo_until) is out at ``at``."""
     return {m.user_id for m in members if m.ooo_until is not None and m.ooo_until > at}
 
 
@@ -151,8 +152,9 @@ class RunState:
 
 
 def run_state(*, session: Session, run: StandupRun, team_id: str, at: datetime) -> RunState:
-    members = list(session.exec(select(Member).where(Member.team_id == team_id,
-                                                     Member.user_id.in_(run.roster or [""]))))
+    # Only who is away matters here: the two columns, not the roster's member objects.
+    members = list(session.exec(select(Member.user_id, Member.ooo_until).where(
+        Member.team_id == team_id, Member.user_id.in_(run.roster or [""]))))
     return RunState(run, current_answers(session=session, run=run), out_of_office(members, at))
 
 

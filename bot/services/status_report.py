@@ -92,8 +92,9 @@ def rag_status(program: Program, blockers: list[Item], risks: list[Item], now: d
 
 
 def _scores_week_ago(session: Session, risks: list[Item], since: datetime) -> dict[int, int | None]:
-    """Each risk's score at ``since``, undoing the probability/impact changes made after it (one query)."""
-    events = session.exec(select(ItemEvent).where(ItemEvent.item_id.in_([r.id for r in risks] or [0]),
+    """Each risk's score at ``since``, undoing the probability/impact changes made after it (one query, of the
+    two columns it needs)."""
+    events = session.exec(select(ItemEvent.item_id, ItemEvent.changes).where(ItemEvent.item_id.in_([r.id for r in risks] or [0]),
                                                   ItemEvent.at > since).order_by(ItemEvent.at.desc(), ItemEvent.id.desc()))
     values = {r.id: {"probability": r.probability, "impact": r.impact} for r in risks}
     for event in events:
