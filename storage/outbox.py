@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Insert, update
+from sqlalchemy import Insert, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -118,8 +118,11 @@ def finish(*, session: Session, message_id: int, attempt: int, **changes) -> boo
     return (result.rowcount or 0) == 1
 
 
+_BY_KEY = select(OutboundMessage).where(OutboundMessage.idempotency_key == bindparam("key"))  # built once: hot
+
+
 def by_key(*, session: Session, key: str) -> OutboundMessage | None:
-    return session.exec(select(OutboundMessage).where(OutboundMessage.idempotency_key == key)).first()
+    return session.exec(_BY_KEY, params={"key": key}).first()
 
 
 def sent_message_at(*, session: Session, channel: str, ts: str) -> OutboundMessage | None:

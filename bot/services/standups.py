@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from bot.services.errors import UserError
@@ -71,11 +72,23 @@ def program_day(program: Program, now: datetime) -> date:
     return now.astimezone(zone(program.timezone)).date()
 
 
+# The queries of a digest, built once with bound parameters: building a select (and its cache key, and a
+# parameter per roster member) on every call costs about as much as running it, and a busy tick makes a
+# digest per program.
+_DAY_RUN = select(StandupRun).where(StandupRun.program_id == bindparam("program_id"),
+                                     StandupRun.day == bindparam("day"))
+_CURRENT_ANSWERS = (select(StandupAnswer).where(StandupAnswer.run_id == bindparam("run_id"),
+                                                StandupAnswer.superseded == False)  # noqa: E712
+                    .order_by(StandupAnswer.answered_at, StandupAnswer.id))
+_AWAY = select(Member.user_id, Member.ooo_until).where(Member.team_id == bindparam("team_id"),
+                                                       Member.user_id.in_(bindparam("users", expanding=True)))
+
+
 def ensure_run(*, session: Session, program: Program, day: date, now: datetime,
                config: StandupConfig | None = None) -> StandupRun:
     """The day's run, created with a snapshot of the questions and roster the first time it is needed."""
-    run = session.exec(select(StandupRun).where(StandupRun.program_id == program.id,
-                                                StandupRun.day == day.isoformat())).first()
+    params = {"program_id": program.id, "day": day.isoformat()}
+    run = session.exec(_DAY_RUN, params=params).first()
     if run is not None:
         return run
     config = config or config_of(session=session, program=program)
@@ -87,15 +100,12 @@ def ensure_run(*, session: Session, program: Program, day: date, now: datetime,
         with session.begin_nested():
             session.add(run)
     except Exception:  # another process created it first: use theirs
-        run = session.exec(select(StandupRun).where(StandupRun.program_id == program.id,
-                                                    StandupRun.day == day.isoformat())).one()
+        run = session.exec(_DAY_RUN, params=params).one()
     return run
 
 
 def current_answers(*, session: Session, run: StandupRun) -> dict[str, StandupAnswer]:
-    rows = session.exec(select(StandupAnswer).where(StandupAnswer.run_id == run.id,
-                                                    StandupAnswer.superseded == False)  # noqa: E712
-                        .order_by(StandupAnswer.answered_at, StandupAnswer.id)).all()
+    rows = session.exec(_CURRENT_ANSWERS, params={"run_id": run.id}).all()
     return {row.user_id: row for row in rows}
 
 
@@ -153,8 +163,7 @@ class RunState:
 
 def run_state(*, session: Session, run: StandupRun, team_id: str, at: datetime) -> RunState:
     # Only who is away matters here: the two columns, not the roster's member objects.
-    members = list(session.exec(select(Member.user_id, Member.ooo_until).where(
-        Member.team_id == team_id, Member.user_id.in_(run.roster or [""]))))
+    members = list(session.exec(_AWAY, params={"team_id": team_id, "users": run.roster or [""]}))
     return RunState(run, current_answers(session=session, run=run), out_of_office(members, at))
 
 
