@@ -23,7 +23,8 @@ def enqueue(
     *, session: Session, key: str, team_id: str, method: str, payload: dict, now: datetime,
     occurrence_id: int | None = None, program_id: int | None = None, new_key: bool = False,
 ) -> OutboundMessage | None:
-    """Queue a call; None if a message with the same idempotency key is already queued or sent.
+    """Queue a call; None if a message with the same idempotency key is already queued or sent. Unless
+    ``new_key``, the message returned is written already and not in the session (see _insert_unless_queued).
     ``new_key``: the key names something just created (a new occurrence's id), so it cannot be taken and
     no savepoint is needed to find out (the message is added to the caller's transaction as it is)."""
     message = OutboundMessage(

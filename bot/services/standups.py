@@ -4,6 +4,7 @@ and who has answered."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -137,7 +138,7 @@ def record_skip(*, session: Session, run: StandupRun, user_id: str, reason: str,
     return answer
 
 
-def out_of_office(members, at: datetime) -> set[str]:
+def out_of_office(members: Iterable[Any], at: datetime) -> set[str]:
     """Who of ``members`` (objects or rows with user_id and ooo_until) is out at ``at``."""
     return {m.user_id for m in members if m.ooo_until is not None and m.ooo_until > at}
 
