@@ -12,7 +12,7 @@ from sqlmodel import Session
 from bot.deps import Deps
 from bot.services.agendas import agenda_payload, posted_at, queue_agenda
 from bot.services.meetings import occurrences
-from scheduled.jobs import Due
+from scheduled.jobs import Due, hold
 from storage.agenda_models import Meeting
 from storage.agendas import scheduled_meetings
 from storage.models import Occurrence, Program
@@ -26,7 +26,7 @@ class AgendaPosts:
 
     def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
         found = []
-        for meeting, program in scheduled_meetings(session=session):
+        for meeting, program in hold(session, scheduled_meetings(session=session)):
             lead = timedelta(minutes=meeting.lead_minutes)
             for starts in occurrences(meeting, program, start + lead, end + lead):
                 found.append(Due(self.kind, str(meeting.id), starts - lead,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlmodel import Session
 
@@ -24,6 +24,19 @@ class Due:
     scope: str
     due_at: datetime
     data: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+HELD = "scheduled.held"
+Rows = TypeVar("Rows")
+
+
+def hold(session: Session, rows: list[Rows]) -> list[Rows]:
+    """Keep the rows a job's ``due`` loaded referenced for the rest of the job's session (one job, one
+    tick, one transaction). The identity map only holds objects something else references, so without
+    this each occurrence's ``session.get`` of its program, meeting or config would read again the row
+    this transaction has just read; held, the busiest tick saves a query per program and job."""
+    session.info.setdefault(HELD, []).append(rows)
+    return rows
 
 
 class Job(Protocol):

@@ -16,7 +16,7 @@ from bot.services.recurrence import daily_instants, may_occur_in
 from bot.services.standup_digest import queue_digest
 from bot.services.standups import current_answers, ensure_run, parse_hhmm
 from bot.services.timezones import zone
-from scheduled.jobs import Due
+from scheduled.jobs import Due, hold
 from storage.models import Member, Occurrence, Program
 from storage.outbox import enqueue
 from storage.standup_models import StandupConfig, StandupRun
@@ -25,8 +25,10 @@ PROMPT_KIND, REMINDER_KIND, DIGEST_KIND = "standup.prompt", "standup.reminder", 
 
 
 def _configs(session: Session) -> list[tuple[StandupConfig, Program]]:
-    return list(session.exec(select(StandupConfig, Program).join(Program, Program.id == StandupConfig.program_id)
-                             .where(StandupConfig.enabled == True)))  # noqa: E712
+    """Every enabled config with its program, held for the job's session: its occurrences get them again."""
+    rows = session.exec(select(StandupConfig, Program).join(Program, Program.id == StandupConfig.program_id)
+                        .where(StandupConfig.enabled == True))  # noqa: E712
+    return hold(session, list(rows))
 
 
 def _members(session: Session, team_id: str, users: list[str]) -> dict[str, Member]:

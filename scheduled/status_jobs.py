@@ -12,7 +12,7 @@ from bot.services.recurrence import daily_instants
 from bot.services.standups import parse_hhmm
 from bot.services.status_report import compose, report_key, schedule_of
 from bot.services.timezones import zone
-from scheduled.jobs import Due
+from scheduled.jobs import Due, hold
 from storage.models import Occurrence, Program
 from storage.outbox import enqueue
 
@@ -24,7 +24,7 @@ class StatusReports:
 
     def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
         out = []
-        for program in session.exec(select(Program)):
+        for program in hold(session, list(session.exec(select(Program)))):
             schedule = schedule_of(program)
             if not schedule.enabled:
                 continue

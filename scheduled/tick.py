@@ -25,7 +25,7 @@ from bot.deps import Deps
 from bot.notifier import DrainReport, drain_outbox
 from bot.slack_directory import refresh_stale_timezones
 from scheduled.jobs import Job, default_jobs
-from storage.ledger import claim_occurrence, claimed_keys
+from storage.ledger import claim_occurrence, claimed_keys, record_detail
 from storage.tick_marks import advance_tick, last_tick
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 # A tick looks back this far, so a cron that fires a few seconds late still catches the minute.
 TICK_WINDOW = timedelta(minutes=1)
 CATCHUP_HORIZON = timedelta(days=2)
+MISSED = "missed while the scheduler was down"
 
 
 @dataclass
@@ -89,18 +90,19 @@ def _claim_and_run(session, deps: Deps, job: Job, item, *, late: bool, report: T
     try:
         with session.begin_nested():
             try:
+                # Written with its outcome: the claim and the job's work commit together or not at all, so
+                # no one ever sees it merely "claimed", and it takes no second write (an UPDATE each).
                 occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope,
                                               due_at=item.due_at, now=deps.clock.now(),
-                                              status="missed" if late else "claimed", savepoint=False)
+                                              status="missed" if late else "done", savepoint=False,
+                                              detail=MISSED if late else "")
             except IntegrityError:
                 raise _Taken from None
             if late:
-                occurrence.detail = "missed while the scheduler was down"
                 report.missed.append((item.kind, item.scope, item.due_at))
                 return
             job.run(session, deps, occurrence, item)
-            occurrence.status = "done"
-            session.add(occurrence)
+            record_detail(session=session, occurrence=occurrence)
     except _Taken:  # claimed meanwhile by another tick or process: its savepoint is rolled back
         report.skipped += 1
         return

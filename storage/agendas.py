@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -27,25 +27,43 @@ def scheduled_meetings(*, session: Session) -> list[tuple[Meeting, Program]]:
                              .where(Meeting.enabled == True)))  # noqa: E712
 
 
+# The queries an agenda is composed with, built once with bound parameters: building a select (and its
+# cache key) on every call costs about as much as running it, and a busy tick composes many agendas.
+_OCCURRENCE_AGENDA = select(Agenda).where(Agenda.meeting_id == bindparam("meeting_id"),
+                                          Agenda.occurs_at == bindparam("occurs_at"))
+_PREVIOUS_AGENDA = (select(Agenda).where(Agenda.meeting_id == bindparam("meeting_id"),
+                                         Agenda.occurs_at < bindparam("occurs_at"))
+                    .order_by(Agenda.occurs_at.desc()).limit(1))
+_OPEN_ACTIONS = (select(ActionItem).where(ActionItem.program_id == bindparam("program_id"), ActionItem.status == "open")
+                 .order_by(ActionItem.created_at, ActionItem.number))
+_AGENDA_ACTIONS = select(ActionItem).where(ActionItem.agenda_id == bindparam("agenda_id")).order_by(ActionItem.number)
+_AGENDA_DECISIONS = select(Decision).where(Decision.agenda_id == bindparam("agenda_id")).order_by(Decision.number)
+
+
 def ensure_agenda(*, session: Session, meeting: Meeting, occurs_at: datetime, now: datetime) -> Agenda:
     """The agenda row of one occurrence, created once however many callers race for it."""
-    query = select(Agenda).where(Agenda.meeting_id == meeting.id, Agenda.occurs_at == occurs_at)
-    agenda = session.exec(query).first()
+    return agenda_of_occurrence(session=session, meeting=meeting, occurs_at=occurs_at, now=now)[0]
+
+
+def agenda_of_occurrence(*, session: Session, meeting: Meeting, occurs_at: datetime,
+                         now: datetime) -> tuple[Agenda, bool]:
+    """`ensure_agenda`, and whether this call created the row."""
+    params = {"meeting_id": meeting.id, "occurs_at": occurs_at}
+    agenda = session.exec(_OCCURRENCE_AGENDA, params=params).first()
     if agenda is not None:
-        return agenda
+        return agenda, False
     try:
         with session.begin_nested():
             agenda = Agenda(meeting_id=meeting.id, occurs_at=occurs_at, channel=meeting.channel_id, created_at=now)
             session.add(agenda)
-        return agenda
+        return agenda, True
     except IntegrityError:
-        return session.exec(query).one()
+        return session.exec(_OCCURRENCE_AGENDA, params=params).one(), False
 
 
 def previous_agenda(*, session: Session, agenda: Agenda) -> Agenda | None:
-    return session.exec(select(Agenda).where(Agenda.meeting_id == agenda.meeting_id,
-                                             Agenda.occurs_at < agenda.occurs_at)
-                        .order_by(Agenda.occurs_at.desc()).limit(1)).first()
+    return session.exec(_PREVIOUS_AGENDA, params={"meeting_id": agenda.meeting_id,
+                                                  "occurs_at": agenda.occurs_at}).first()
 
 
 def agenda_at(*, session: Session, channel: str, ts: str) -> Agenda | None:
@@ -53,15 +71,12 @@ def agenda_at(*, session: Session, channel: str, ts: str) -> Agenda | None:
 
 
 def open_actions(*, session: Session, program_id: int) -> list[ActionItem]:
-    return list(session.exec(select(ActionItem).where(ActionItem.program_id == program_id,
-                                                      ActionItem.status == "open")
-                             .order_by(ActionItem.created_at, ActionItem.number)))
+    return list(session.exec(_OPEN_ACTIONS, params={"program_id": program_id}))
 
 
 def actions_of(*, session: Session, agenda_id: int) -> list[ActionItem]:
-    return list(session.exec(select(ActionItem).where(ActionItem.agenda_id == agenda_id)
-                             .order_by(ActionItem.number)))
+    return list(session.exec(_AGENDA_ACTIONS, params={"agenda_id": agenda_id}))
 
 
 def decisions_of(*, session: Session, agenda_id: int) -> list[Decision]:
-    return list(session.exec(select(Decision).where(Decision.agenda_id == agenda_id).order_by(Decision.number)))
+    return list(session.exec(_AGENDA_DECISIONS, params={"agenda_id": agenda_id}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -28,16 +28,19 @@ def forget_events_before(*, session: Session, cutoff: datetime) -> int:
 
 def claim_occurrence(
     *, session: Session, kind: str, scope: str, due_at: datetime, now: datetime, status: str = "claimed",
-    savepoint: bool = True,
+    savepoint: bool = True, detail: str = "",
 ) -> Occurrence | None:
     """Claim one occurrence of scheduled work. None when another run (or process) already has it.
 
     Inside a savepoint the caller owns (``savepoint=False``), a taken key raises IntegrityError instead,
-    and the caller's savepoint rolls back: one savepoint per occurrence, not two."""
-    occurrence = Occurrence(kind=kind, scope=scope, due_at=due_at, claimed_at=now, status=status)
+    and the caller's savepoint rolls back: one savepoint per occurrence, not two. That row is written
+    by one INSERT … RETURNING id, not through the session's unit of work (a flush per occurrence is
+    most of a claim's cost), so the occurrence returned is not in the session: a later change to its
+    ``detail`` is saved with `record_detail`."""
+    occurrence = Occurrence(kind=kind, scope=scope, due_at=due_at, claimed_at=now, status=status, detail=detail)
     if not savepoint:
-        session.add(occurrence)
-        session.flush()
+        values = {column.key: getattr(occurrence, column.key) for column in _TABLE.columns if column.key != "id"}
+        occurrence.id = session.execute(_CLAIM, values).scalar_one()
         return occurrence
     try:
         with session.begin_nested():
@@ -45,6 +48,16 @@ def claim_occurrence(
         return occurrence
     except IntegrityError:
         return None
+
+
+_TABLE = Occurrence.__table__
+_CLAIM = insert(_TABLE).returning(_TABLE.c.id)
+
+
+def record_detail(*, session: Session, occurrence: Occurrence) -> None:
+    """Save the detail a job left on an occurrence claimed with ``savepoint=False`` (one UPDATE, only if any)."""
+    if occurrence.detail:
+        session.execute(update(_TABLE).where(_TABLE.c.id == occurrence.id).values(detail=occurrence.detail))
 
 
 def claimed_keys(*, session: Session, kind: str, start: datetime, end: datetime) -> set[tuple[str, datetime]]:

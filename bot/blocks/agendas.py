@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from slack_sdk.models.blocks import (
-    ButtonElement, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock,
-)
-
+from bot.blocks import kit
 from bot.blocks.raid import item_summary, local_date
 from bot.blocks.text import clip, escape, escape_keeping_mentions
 from bot.ids import Action
@@ -42,8 +39,8 @@ def fit_lines(heading: str, lines: list[str], empty: str) -> str:
     return text
 
 
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_LIMIT)))
+def _section(text: str, accessory: kit.Block | None = None) -> kit.Block:
+    return kit.section(clip(text, SECTION_LIMIT), accessory=accessory)
 
 
 def _day(at, tz: str) -> str:
@@ -57,16 +54,14 @@ def action_line(action: ActionItem, tz: str) -> str:
     return clip(f"{mark}*{action.key}* {escape_keeping_mentions(action.text)}{mark} — <@{action.owner_id}>{due}{done}", LINE_LIMIT)
 
 
-def _action_rows(heading: str, actions: list[ActionItem], tz: str, budget: int, empty: str) -> list:
+def _action_rows(heading: str, actions: list[ActionItem], tz: str, budget: int, empty: str) -> list[kit.Block]:
     if not actions:
         return [_section(f"{heading}\n{empty}")]
     rows = [_section(heading)]
     for action in actions[:budget]:
-        row = _section(action_line(action, tz))
-        if action.is_open:
-            row.accessory = ButtonElement(text="Done", action_id=Action.AGENDA_ACTION_DONE.value,
-                                          value=str(action.id))
-        rows.append(row)
+        done = (kit.button("Done", action_id=Action.AGENDA_ACTION_DONE.value, value=str(action.id))
+                if action.is_open else None)
+        rows.append(_section(action_line(action, tz), done))
     if len(actions) > budget:
         rest = [action_line(a, tz) for a in actions[budget:]]
         rows.append(_section(fit_lines(f"…and {len(rest)} more:", rest, "")))
@@ -92,9 +87,8 @@ def build_agenda(content: AgendaContent) -> list[dict]:
     risk_heading = (f"*Top risks* ({len(content.risks)} of {content.open_risks} open)" if content.open_risks
                     else "*Top risks*")
     blocks = [
-        HeaderBlock(text=clip(f"Agenda · {content.meeting_name}", 150)),
-        ContextBlock(elements=[MarkdownTextObject(text=clip(f"*{escape(content.program_name)}* · {when}", 2000)),
-                               MarkdownTextObject(text=REPLY_HINT)]),
+        kit.header(clip(f"Agenda · {content.meeting_name}", 150)),
+        kit.context(clip(f"*{escape(content.program_name)}* · {when}", 2000), REPLY_HINT),
         _section(fit_lines(f"*Open blockers* ({len(blockers)}, oldest first)", blockers, "None open. :tada:")),
         _section(fit_lines(risk_heading, risks, "None open.")),
         _section(fit_lines("*Due or overdue* (before the next meeting)", due, "Nothing due.")),
@@ -104,14 +98,14 @@ def build_agenda(content: AgendaContent) -> list[dict]:
                       ACTION_ROWS["carry"], "Nothing carried over."),
     ]
     if carried:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"{CARRIED.strip()} {len(carried)} blocker(s) and risk(s) listed last time are still open.")]))
-    blocks.append(DividerBlock())
+        blocks.append(kit.context(
+            f"{CARRIED.strip()} {len(carried)} blocker(s) and risk(s) listed last time are still open."))
+    blocks.append(kit.divider())
     blocks += _action_rows("*Actions recorded in this meeting*", content.actions, tz, ACTION_ROWS["recorded"],
                            "None yet: reply `action: …` in the thread.")
     decisions = [f"*{d.key}* {escape_keeping_mentions(d.text)} — <@{d.decided_by}>" for d in content.decisions]
     blocks.append(_section(fit_lines("*Decisions*", decisions, "None yet: reply `decision: …` in the thread.")))
-    return [b.to_dict() for b in blocks]
+    return blocks
 
 
 def agenda_text(content: AgendaContent) -> str:

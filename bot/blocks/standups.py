@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from slack_sdk.models.blocks import (
-    ActionsBlock, ButtonElement, ContextBlock, DividerBlock, HeaderBlock, InputBlock, MarkdownTextObject,
-    PlainTextInputElement, SectionBlock,
+    ActionsBlock, ButtonElement, ContextBlock, InputBlock, MarkdownTextObject, PlainTextInputElement, SectionBlock,
 )
 from slack_sdk.models.views import View
 
+from bot.blocks import kit
 from bot.blocks.text import clip, escape
 from bot.ids import Action, Callback
 from bot.services.standups import RunState, Update
@@ -51,21 +51,18 @@ def _answer_text(answer: StandupAnswer) -> str:
 
 def build_digest(program_name: str, day: str, state: RunState) -> list[dict]:
     answered = state.answered
-    blocks = [HeaderBlock(text=clip(f"Stand-up · {program_name} · {day}", 150)),
-              SectionBlock(text=MarkdownTextObject(text=(
-                  f"*{len(answered)}* answered · *{len(state.skipped)}* skipped · *{len(state.out)}* out · "
-                  f"*{len(state.missing)}* missing")))]
+    blocks = [kit.header(clip(f"Stand-up · {program_name} · {day}", 150)),
+              kit.section(f"*{len(answered)}* answered · *{len(state.skipped)}* skipped · *{len(state.out)}* out · "
+                          f"*{len(state.missing)}* missing")]
     for user in answered[:MAX_DIGEST_PEOPLE]:
         answer = state.answers[user]
         late = " _(late)_" if answer.late else ""
-        section = SectionBlock(text=MarkdownTextObject(text=clip(f"<@{user}>{late}\n{_answer_text(answer)}", 3000)))
-        if Update(blockers=answer.blockers).has_blockers:
-            section.accessory = ButtonElement(text="Log as blocker", action_id=Action.STANDUP_LOG_BLOCKER.value,
-                                              value=str(answer.id))
-        blocks.append(section)
+        log = (kit.button("Log as blocker", action_id=Action.STANDUP_LOG_BLOCKER.value, value=str(answer.id))
+               if Update(blockers=answer.blockers).has_blockers else None)
+        blocks.append(kit.section(clip(f"<@{user}>{late}\n{_answer_text(answer)}", 3000), accessory=log))
     if len(answered) > MAX_DIGEST_PEOPLE:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"…and {len(answered) - MAX_DIGEST_PEOPLE} more.")]))
-    blocks.append(DividerBlock())
+        blocks.append(kit.context(f"…and {len(answered) - MAX_DIGEST_PEOPLE} more."))
+    blocks.append(kit.divider())
     footer = []
     if state.skipped:
         footer.append("Skipped: " + ", ".join(f"<@{u}>" for u in state.skipped))
@@ -73,8 +70,8 @@ def build_digest(program_name: str, day: str, state: RunState) -> list[dict]:
         footer.append("Out: " + ", ".join(f"<@{u}>" for u in sorted(state.out)))
     if state.missing:
         footer.append("Missing: " + ", ".join(f"<@{u}>" for u in state.missing))
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(footer) or "Everyone answered.", 3000))]))
-    return [b.to_dict() for b in blocks]
+    blocks.append(kit.context(clip(" · ".join(footer) or "Everyone answered.", 3000)))
+    return blocks
 
 
 def digest_text(program_name: str, day: str) -> str:

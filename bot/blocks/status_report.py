@@ -4,8 +4,7 @@ the message fits Slack's limits however large the program is."""
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
-
+from bot.blocks import kit
 from bot.blocks.home import RAG_ICON
 from bot.blocks.raid import SEVERITY_ICON, local_date
 from bot.blocks.text import clip, escape, escape_keeping_mentions
@@ -34,8 +33,8 @@ def _trend(report_risk) -> str:
     return "→ unchanged"
 
 
-def _section(title: str, body: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(f"*{title}*\n{body}", 3000)))
+def _section(title: str, body: str) -> kit.Block:
+    return kit.section(clip(f"*{title}*\n{body}", 3000))
 
 
 def report_text(report: StatusReport) -> str:
@@ -44,24 +43,24 @@ def report_text(report: StatusReport) -> str:
 
 def build_status_report(report: StatusReport) -> list[dict]:
     program, now = report.program, report.now
-    blocks: list = [
-        HeaderBlock(text=clip(f"Status · {program.name} · week to {local_date(now, program.timezone)}", 150)),
-        SectionBlock(text=MarkdownTextObject(text=clip(
-            f"{RAG_ICON[report.rag]} *{report.rag.upper()}* — " + "; ".join(escape(r) for r in report.reasons), 3000))),
+    blocks: list[kit.Block] = [
+        kit.header(clip(f"Status · {program.name} · week to {local_date(now, program.timezone)}", 150)),
+        kit.section(clip(
+            f"{RAG_ICON[report.rag]} *{report.rag.upper()}* — " + "; ".join(escape(r) for r in report.reasons), 3000)),
     ]
     participation = f"{report.participation:.0%}" if report.participation is not None else "no stand-ups"
     mttr = (f"{report.blocker_mttr_hours / 24:.1f} days" if (report.blocker_mttr_hours or 0) >= 48
             else f"{report.blocker_mttr_hours:.1f} h" if report.blocker_mttr_hours is not None else "none resolved")
     exposure_change = report.risk_exposure - report.risk_exposure_week_ago
     arrow = ":arrow_up:" if exposure_change > 0 else ":arrow_down:" if exposure_change < 0 else "→"
-    blocks.append(SectionBlock(fields=[
-        MarkdownTextObject(text=f"*Stand-up participation (7 days)*\n{participation}"),
-        MarkdownTextObject(text=f"*Blocker mean time to resolve (30 days)*\n{mttr}"),
-        MarkdownTextObject(text=f"*Risk exposure (sum of scores)*\n{report.risk_exposure} {arrow} "
-                                f"{'+' if exposure_change > 0 else ''}{exposure_change} this week"),
-        MarkdownTextObject(text=f"*Open*\n{len(report.open_blockers)} blocker(s), {report.open_risks} risk(s)"),
+    blocks.append(kit.section(fields=[
+        f"*Stand-up participation (7 days)*\n{participation}",
+        f"*Blocker mean time to resolve (30 days)*\n{mttr}",
+        f"*Risk exposure (sum of scores)*\n{report.risk_exposure} {arrow} "
+        f"{'+' if exposure_change > 0 else ''}{exposure_change} this week",
+        f"*Open*\n{len(report.open_blockers)} blocker(s), {report.open_risks} risk(s)",
     ]))
-    blocks.append(DividerBlock())
+    blocks.append(kit.divider())
     if report.highlights:
         blocks.append(_section("Highlights from stand-ups",
                                _capped([f"• <@{u}>: {escape(clip(t, 200))}" for u, t in report.highlights])))
@@ -75,13 +74,13 @@ def build_status_report(report: StatusReport) -> list[dict]:
                            else "No open blockers."))
     new = [f"• *{i.key}* {escape_keeping_mentions(clip(i.title, 120))}" for i in report.new_items[:MAX_LINES]]
     closed = [f"• *{i.key}* {escape_keeping_mentions(clip(i.title, 120))} ({i.status})" for i in report.closed_items[:MAX_LINES]]
-    blocks.append(SectionBlock(fields=[
-        MarkdownTextObject(text=clip(f"*New this week ({len(report.new_items)})*\n"
-                                     + (_capped(new, len(report.new_items)) if new else "none"), 2000)),
-        MarkdownTextObject(text=clip(f"*Closed this week ({len(report.closed_items)})*\n"
-                                     + (_capped(closed, len(report.closed_items)) if closed else "none"), 2000)),
+    blocks.append(kit.section(fields=[
+        clip(f"*New this week ({len(report.new_items)})*\n" + (_capped(new, len(report.new_items)) if new else "none"),
+             2000),
+        clip(f"*Closed this week ({len(report.closed_items)})*\n"
+             + (_capped(closed, len(report.closed_items)) if closed else "none"), 2000),
     ]))
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(
-        text="RAG: red = a critical blocker, 3+ blockers past SLA or a risk scoring 20+; amber = a blocker past "
-             "SLA, a risk at or above the threshold or an overdue review. Details: `/blocker list all`, `/risk list top`.")]))
-    return [b.to_dict() for b in blocks]
+    blocks.append(kit.context(
+        "RAG: red = a critical blocker, 3+ blockers past SLA or a risk scoring 20+; amber = a blocker past "
+        "SLA, a risk at or above the threshold or an overdue review. Details: `/blocker list all`, `/risk list top`."))
+    return blocks

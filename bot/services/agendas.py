@@ -60,12 +60,14 @@ class AgendaContent:
                                   | set(self.due_actions))}
 
 
-def compose_agenda(*, session: Session, program: Program, meeting: Meeting, agenda: Agenda,
-                   now: datetime) -> AgendaContent:
-    """What the agenda shows, from the record as it is now. A fixed number of queries, whatever the history."""
+def compose_agenda(*, session: Session, program: Program, meeting: Meeting, agenda: Agenda, now: datetime,
+                   new: bool = False) -> AgendaContent:
+    """What the agenda shows, from the record as it is now. A fixed number of queries, whatever the history.
+    ``new``: the agenda row was created by this transaction just now, so nothing can refer to it yet (its
+    actions and decisions are recorded in its thread, once it is posted) and they are not looked up."""
     content = AgendaContent(program.name, meeting.name, agenda.occurs_at, meeting_zone(meeting, program), now)
-    content.blockers = raid_store.open_items(session=session, program_id=program.id, kind="blocker")
-    open_risks = raid_store.open_items(session=session, program_id=program.id, kind="risk")
+    items = raid_store.open_items_by_kind(session=session, program_id=program.id, kinds=("blocker", "risk"))
+    content.blockers, open_risks = items["blocker"], items["risk"]
     content.open_risks = len(open_risks)
     content.risks = top_risks(open_risks, TOP_RISKS)
     actions = store.open_actions(session=session, program_id=program.id)
@@ -86,8 +88,9 @@ def compose_agenda(*, session: Session, program: Program, meeting: Meeting, agen
     due += [DueLine(a.key, a.text, a.owner_id, a.due_at, "due") for a in due_actions]
     content.due_actions = [a.id for a in due_actions]
     content.due = sorted(due, key=lambda line: line.due_at)
-    content.actions = store.actions_of(session=session, agenda_id=agenda.id)
-    content.decisions = store.decisions_of(session=session, agenda_id=agenda.id)
+    if not new:
+        content.actions = store.actions_of(session=session, agenda_id=agenda.id)
+        content.decisions = store.decisions_of(session=session, agenda_id=agenda.id)
     return content
 
 
@@ -95,9 +98,10 @@ def agenda_key(agenda: Agenda) -> str:
     return f"agenda:{agenda.id}"
 
 
-def agenda_payload(*, session: Session, program: Program, meeting: Meeting, agenda: Agenda, now: datetime) -> dict:
-    """The agenda message, composed now; records on the agenda what it lists."""
-    content = compose_agenda(session=session, program=program, meeting=meeting, agenda=agenda, now=now)
+def agenda_payload(*, session: Session, program: Program, meeting: Meeting, agenda: Agenda, now: datetime,
+                   new: bool = False) -> dict:
+    """The agenda message, composed now; records on the agenda what it lists (``new``: see compose_agenda)."""
+    content = compose_agenda(session=session, program=program, meeting=meeting, agenda=agenda, now=now, new=new)
     agenda.covered = content.covered()
     session.add(agenda)
     return {"channel": agenda.channel, "text": agenda_text(content), "blocks": build_agenda(content),
@@ -109,11 +113,11 @@ def queue_agenda(*, session: Session, program: Program, meeting: Meeting, occurs
     """Queue the occurrence's agenda unless it already is (or was sent): (agenda, the queued row or None).
     ``retry_failed`` (someone asked for it by hand) queues again an agenda Slack refused for good earlier,
     e.g. before the bot was invited to the channel."""
-    agenda = store.ensure_agenda(session=session, meeting=meeting, occurs_at=occurs_at, now=now)
+    agenda, created = store.agenda_of_occurrence(session=session, meeting=meeting, occurs_at=occurs_at, now=now)
     existing = by_key(session=session, key=agenda_key(agenda))
     if existing is not None and not (retry_failed and existing.status == "dead"):
         return agenda, None
-    payload = agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda, now=now)
+    payload = agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda, now=now, new=created)
     if existing is not None:
         existing.payload, existing.channel, existing.status = payload, payload["channel"], "pending"
         existing.attempts, existing.next_attempt_at, existing.last_error = 0, now, ""

@@ -4,10 +4,12 @@ and who has answered."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from bot.services.errors import UserError
@@ -71,11 +73,23 @@ def program_day(program: Program, now: datetime) -> date:
     return now.astimezone(zone(program.timezone)).date()
 
 
+# The queries of a digest, built once with bound parameters: building a select (and its cache key, and a
+# parameter per roster member) on every call costs about as much as running it, and a busy tick makes a
+# digest per program.
+_DAY_RUN = select(StandupRun).where(StandupRun.program_id == bindparam("program_id"),
+                                     StandupRun.day == bindparam("day"))
+_CURRENT_ANSWERS = (select(StandupAnswer).where(StandupAnswer.run_id == bindparam("run_id"),
+                                                StandupAnswer.superseded == False)  # noqa: E712
+                    .order_by(StandupAnswer.answered_at, StandupAnswer.id))
+_AWAY = select(Member.user_id, Member.ooo_until).where(Member.team_id == bindparam("team_id"),
+                                                       Member.user_id.in_(bindparam("users", expanding=True)))
+
+
 def ensure_run(*, session: Session, program: Program, day: date, now: datetime,
                config: StandupConfig | None = None) -> StandupRun:
     """The day's run, created with a snapshot of the questions and roster the first time it is needed."""
-    run = session.exec(select(StandupRun).where(StandupRun.program_id == program.id,
-                                                StandupRun.day == day.isoformat())).first()
+    params = {"program_id": program.id, "day": day.isoformat()}
+    run = session.exec(_DAY_RUN, params=params).first()
     if run is not None:
         return run
     config = config or config_of(session=session, program=program)
@@ -87,15 +101,12 @@ def ensure_run(*, session: Session, program: Program, day: date, now: datetime,
         with session.begin_nested():
             session.add(run)
     except Exception:  # another process created it first: use theirs
-        run = session.exec(select(StandupRun).where(StandupRun.program_id == program.id,
-                                                    StandupRun.day == day.isoformat())).one()
+        run = session.exec(_DAY_RUN, params=params).one()
     return run
 
 
 def current_answers(*, session: Session, run: StandupRun) -> dict[str, StandupAnswer]:
-    rows = session.exec(select(StandupAnswer).where(StandupAnswer.run_id == run.id,
-                                                    StandupAnswer.superseded == False)  # noqa: E712
-                        .order_by(StandupAnswer.answered_at, StandupAnswer.id)).all()
+    rows = session.exec(_CURRENT_ANSWERS, params={"run_id": run.id}).all()
     return {row.user_id: row for row in rows}
 
 
@@ -127,7 +138,8 @@ def record_skip(*, session: Session, run: StandupRun, user_id: str, reason: str,
     return answer
 
 
-def out_of_office(members: list[Member], at: datetime) -> set[str]:
+def out_of_office(members: Iterable[Any], at: datetime) -> set[str]:
+    """Who of ``members`` (objects or rows with user_id and ooo_until) is out at ``at``."""
     return {m.user_id for m in members if m.ooo_until is not None and m.ooo_until > at}
 
 
@@ -151,8 +163,8 @@ class RunState:
 
 
 def run_state(*, session: Session, run: StandupRun, team_id: str, at: datetime) -> RunState:
-    members = list(session.exec(select(Member).where(Member.team_id == team_id,
-                                                     Member.user_id.in_(run.roster or [""]))))
+    # Only who is away matters here: the two columns, not the roster's member objects.
+    members = list(session.exec(_AWAY, params={"team_id": team_id, "users": run.roster or [""]}))
     return RunState(run, current_answers(session=session, run=run), out_of_office(members, at))
 
 
@@ -183,9 +195,10 @@ def participation(runs, answers) -> dict[str, dict[str, int]]:
         by_run.setdefault(answer.run_id, {})[answer.user_id] = answer
     stats: dict[str, dict[str, int]] = {}
     for run in runs:
+        of_run = by_run.get(run.id, {})
         for user in run.roster:
             row = stats.setdefault(user, {"on time": 0, "late": 0, "missed": 0, "skipped": 0})
-            answer = by_run.get(run.id, {}).get(user)
+            answer = of_run.get(user)
             key = "missed" if answer is None else "skipped" if answer.skipped else "late" if answer.late else "on time"
             row[key] += 1
     return stats

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from bot.services.escalation_rules import risk_threshold
@@ -91,10 +92,27 @@ def rag_status(program: Program, blockers: list[Item], risks: list[Item], now: d
     return "green", ["no critical or late blockers, no risk at or above the threshold"]
 
 
+# The report's queries are built once, with bound parameters: building a select (and its cache key) on
+# every call costs about as much as running it, and the busiest tick composes a report per program.
+_OPEN_ITEMS = (select(Item).where(Item.program_id == bindparam("program_id"), Item.status == "open")
+               .order_by(Item.created_at, Item.id))
+_RECENTLY_CLOSED = select(Item).where(Item.program_id == bindparam("program_id"), Item.status != "open",
+                                      Item.closed_at > bindparam("after"))
+_RISK_CHANGES = (select(ItemEvent.item_id, ItemEvent.changes)
+                 .where(ItemEvent.item_id.in_(bindparam("item_ids", expanding=True)), ItemEvent.at > bindparam("since"))
+                 .order_by(ItemEvent.at.desc(), ItemEvent.id.desc()))
+_WEEK_RUNS = select(StandupRun.id, StandupRun.roster).where(
+    StandupRun.program_id == bindparam("program_id"), StandupRun.day > bindparam("first"),
+    StandupRun.day <= bindparam("last"))
+_WEEK_ANSWERS = select(StandupAnswer.run_id, StandupAnswer.user_id, StandupAnswer.skipped, StandupAnswer.late,
+                       StandupAnswer.yesterday, StandupAnswer.answered_at).where(
+    StandupAnswer.run_id.in_(bindparam("run_ids", expanding=True)), StandupAnswer.superseded == False)  # noqa: E712
+
+
 def _scores_week_ago(session: Session, risks: list[Item], since: datetime) -> dict[int, int | None]:
-    """Each risk's score at ``since``, undoing the probability/impact changes made after it (one query)."""
-    events = session.exec(select(ItemEvent).where(ItemEvent.item_id.in_([r.id for r in risks] or [0]),
-                                                  ItemEvent.at > since).order_by(ItemEvent.at.desc(), ItemEvent.id.desc()))
+    """Each risk's score at ``since``, undoing the probability/impact changes made after it (one query, of the
+    two columns it needs)."""
+    events = session.exec(_RISK_CHANGES, params={"item_ids": [r.id for r in risks] or [0], "since": since})
     values = {r.id: {"probability": r.probability, "impact": r.impact} for r in risks}
     for event in events:
         for name in ("probability", "impact"):
@@ -115,19 +133,20 @@ def _standups(session: Session, program: Program, since: datetime, now: datetime
     """The week's runs (id, roster) and current answers as plain rows: two narrow queries."""
     tz = zone(program.timezone)
     first, last = since.astimezone(tz).date().isoformat(), now.astimezone(tz).date().isoformat()
-    runs = list(session.exec(select(StandupRun.id, StandupRun.roster).where(
-        StandupRun.program_id == program.id, StandupRun.day > first, StandupRun.day <= last)))
-    answers = list(session.exec(select(StandupAnswer.run_id, StandupAnswer.user_id, StandupAnswer.skipped,
-                                       StandupAnswer.late, StandupAnswer.yesterday, StandupAnswer.answered_at).where(
-        StandupAnswer.run_id.in_([r.id for r in runs] or [0]), StandupAnswer.superseded == False)))  # noqa: E712
+    runs = list(session.exec(_WEEK_RUNS, params={"program_id": program.id, "first": first, "last": last}))
+    answers = list(session.exec(_WEEK_ANSWERS, params={"run_ids": [r.id for r in runs] or [0]}))
     return runs, answers
 
 
 def _highlights(answers) -> list[tuple[str, str]]:
     picked, seen = [], set()
+    # A text read once has nothing more to give: each of its lines was picked or passed over. Teams repeat
+    # themselves ("reviewed PRs"), so a week of answers has far fewer distinct texts than answers.
+    read: set[str] = set()
     for answer in sorted(answers, key=lambda a: a.answered_at, reverse=True):
-        if answer.skipped:
+        if answer.skipped or answer.yesterday in read:
             continue
+        read.add(answer.yesterday)
         for line in re.split(r"[\n;]", answer.yesterday):
             line = line.strip(" -•*")
             if line and HIGHLIGHT_WORDS.search(line) and line.lower() not in seen:
@@ -140,10 +159,8 @@ def _highlights(answers) -> list[tuple[str, str]]:
 
 def compose(*, session: Session, program: Program, now: datetime) -> StatusReport:
     since = now - WEEK
-    open_items = list(session.exec(select(Item).where(Item.program_id == program.id, Item.status == "open")
-                                   .order_by(Item.created_at, Item.id)))
-    recent = list(session.exec(select(Item).where(Item.program_id == program.id, Item.status != "open",
-                                                  Item.closed_at > now - MTTR_WINDOW)))
+    open_items = list(session.exec(_OPEN_ITEMS, params={"program_id": program.id}))
+    recent = list(session.exec(_RECENTLY_CLOSED, params={"program_id": program.id, "after": now - MTTR_WINDOW}))
     blockers = [i for i in open_items if i.kind == "blocker"]
     risks = [i for i in open_items if i.kind == "risk"]
     closed_week = [i for i in recent if i.closed_at > since]

@@ -1,12 +1,14 @@
 """Blocker ageing in business hours, severity SLAs, risk ordering and the matrix; builders render."""
 
+import random
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from sandbox.blockkit import validate_message, validate_view
 
 from bot.blocks.raid import build_blocker_list, build_item_message, build_item_modal, build_risk_list
 from bot.services.raid import (
-    business_hours_between, past_sla, risk_matrix, sla_for, top_risks,
+    WORKDAY_END, WORKDAY_START, business_hours_between, past_sla, risk_matrix, sla_for, top_risks,
 )
 from storage.models import Program
 from storage.raid_models import Item
@@ -32,6 +34,35 @@ def test_business_hours_skip_nights_and_weekends():
     assert business_hours_between(friday_4pm, monday_10am, "Europe/Berlin", [0, 1, 2, 3, 4]) == 2.0
     assert business_hours_between(MON, MON + timedelta(days=1), "Europe/Berlin", [0, 1, 2, 3, 4]) == 8.0
     assert business_hours_between(MON, MON + timedelta(days=7), "Europe/Berlin", [0, 2]) == 16.0
+
+
+def _walked_hours(start: datetime, end: datetime, tz: str, working_days: list[int]) -> float:
+    """The definition, walked day by day: what business_hours_between must return, to the last bit."""
+    if end <= start:
+        return 0.0
+    local_zone = ZoneInfo(tz)
+    start_local, end_local = start.astimezone(local_zone), end.astimezone(local_zone)
+    total, day = 0.0, start_local.date()
+    while day <= end_local.date():
+        if day.weekday() in working_days:
+            lo = max(datetime.combine(day, WORKDAY_START, tzinfo=local_zone), start_local)
+            hi = min(datetime.combine(day, WORKDAY_END, tzinfo=local_zone), end_local)
+            if hi > lo:
+                total += (hi - lo).total_seconds() / 3600
+        day += timedelta(days=1)
+    return total
+
+
+def test_business_hours_equal_the_day_by_day_walk_exactly():
+    rng = random.Random(5)
+    base = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for _ in range(3000):
+        start = base + timedelta(seconds=rng.randrange(400 * 86400), microseconds=rng.randrange(10**6))
+        end = start + timedelta(seconds=rng.choice([rng.randrange(3 * 86400), rng.randrange(200 * 86400)]),
+                                microseconds=rng.randrange(10**6))
+        tz = rng.choice(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"])
+        days = rng.sample(range(7), rng.randint(0, 7))
+        assert business_hours_between(start, end, tz, days) == _walked_hours(start, end, tz, days)
 
 
 def test_sla_defaults_and_overrides():
