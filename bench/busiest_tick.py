@@ -27,6 +27,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import event, insert, select
+from sqlmodel import SQLModel
 
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -143,6 +144,12 @@ def build(url: str, programs: int, members: int, days: int, seed: int = 7) -> No
                                     "done_at": occurs + timedelta(days=1) if done else None})
         _chunks(connection, Agenda.__table__, agendas)
         _chunks(connection, ActionItem.__table__, actions)
+        if connection.dialect.name == "postgresql":  # rows above were given ids: move the sequences past them
+            for table in SQLModel.metadata.sorted_tables:
+                if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
+                    connection.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)")
     # Steady state: the escalations of the old items were opened by earlier sweeps, not by the measured tick.
     warm = time.process_time()
     run_due(Deps(Settings(_env_file=None), engine, FixedClock(TICK - timedelta(minutes=5))),
