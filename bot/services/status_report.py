@@ -96,8 +96,9 @@ def rag_status(program: Program, blockers: list[Item], risks: list[Item], now: d
 # every call costs about as much as running it, and the busiest tick composes a report per program.
 _OPEN_ITEMS = (select(Item).where(Item.program_id == bindparam("program_id"), Item.status == "open")
                .order_by(Item.created_at, Item.id))
-_RECENTLY_CLOSED = select(Item).where(Item.program_id == bindparam("program_id"), Item.status != "open",
-                                      Item.closed_at > bindparam("after"))
+_RECENTLY_CLOSED = (select(Item).where(Item.program_id == bindparam("program_id"), Item.status != "open",
+                                       Item.closed_at > bindparam("after"))
+                    .order_by(Item.closed_at, Item.id))  # the report lists them in the order they closed
 _RISK_CHANGES = (select(ItemEvent.item_id, ItemEvent.changes)
                  .where(ItemEvent.item_id.in_(bindparam("item_ids", expanding=True)), ItemEvent.at > bindparam("since"))
                  .order_by(ItemEvent.at.desc(), ItemEvent.id.desc()))

@@ -61,6 +61,18 @@ def test_risk_trend_compares_with_a_week_ago(slack, bot, deps, sandbox, clock):
     assert "score 10 (:arrow_up: from 6)" in body and "10 :arrow_up: +4 this week" in body
 
 
+def test_closed_items_are_listed_in_the_order_they_closed(slack, bot, deps, sandbox, clock):
+    cmd(slack, bot, "help", name="/tpm")
+    for title in ("first logged", "second logged", "third logged"):
+        cmd(slack, bot, title, name="/blocker")
+    for key in ("B-3", "B-1", "B-2"):
+        clock.advance(timedelta(hours=1))
+        cmd(slack, bot, f"resolve {key}", name="/blocker")
+    cmd(slack, bot, "")
+    body = text_of(reports(sandbox)[-1])
+    assert body.index("*B-3*") < body.index("*B-1*") < body.index("*B-2*")
+
+
 def test_weekly_report_posts_once_at_the_programs_local_time(slack, bot, deps, sandbox, clock):
     cmd(slack, bot, "help", name="/tpm")  # Los Angeles: Friday 16:00 there is Saturday 00:00 UTC
     cmd(slack, bot, "when")
