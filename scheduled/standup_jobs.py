@@ -18,6 +18,7 @@ from bot.services.standups import current_answers, ensure_run, parse_hhmm
 from bot.services.timezones import zone
 from scheduled.jobs import Due, hold
 from storage.models import Member, Occurrence, Program
+from storage import read_ahead
 from storage.outbox import enqueue
 from storage.standup_models import StandupConfig, StandupRun
 
@@ -114,7 +115,7 @@ class StandupPrompts:
     @staticmethod
     def _prompt(session: Session, deps: Deps, program_id: int, day: str, thread: bool):
         """The program, its day's run and the prompt's blocks: built once per tick for everyone it prompts."""
-        cache = session.info.setdefault("standup.prompts", {})
+        cache = read_ahead.cache(session, "standup.prompts")  # dropped if a batch fails: its runs are gone
         key = (program_id, day, thread)
         if key not in cache:
             program = session.get(Program, program_id)

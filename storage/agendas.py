@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from storage.agenda_models import ActionItem, Agenda, Decision, Meeting
 from storage.models import Program
+from storage.read_ahead import in_batch
 
 
 def meetings_of(*, session: Session, program_id: int) -> list[Meeting]:
@@ -52,6 +53,11 @@ def agenda_of_occurrence(*, session: Session, meeting: Meeting, occurs_at: datet
     agenda = session.exec(_OCCURRENCE_AGENDA, params=params).first()
     if agenda is not None:
         return agenda, False
+    if in_batch(session):  # no savepoint: if another process has it, the batch fails and runs one by one
+        agenda = Agenda(meeting_id=meeting.id, occurs_at=occurs_at, channel=meeting.channel_id, created_at=now)
+        session.add(agenda)
+        session.flush()
+        return agenda, True
     try:
         with session.begin_nested():
             agenda = Agenda(meeting_id=meeting.id, occurs_at=occurs_at, channel=meeting.channel_id, created_at=now)

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from bot.services.errors import UserError
 from bot.services.timezones import zone
 from storage.models import Member, Program
+from storage.read_ahead import in_batch
 from storage.standup_models import StandupAnswer, StandupConfig, StandupRun
 
 UPDATE_EXAMPLE = "/standup y: shipped the login page; t: payments API; b: waiting on keys from @dana"
@@ -97,6 +98,10 @@ def ensure_run(*, session: Session, program: Program, day: date, now: datetime,
     run = StandupRun(program_id=program.id, day=day.isoformat(), questions=list(config.questions),
                      roster=list(config.participants), cutoff_at=cutoff, digest_channel=config.digest_channel_id
                      or program.channel_id, created_at=now)
+    if in_batch(session):  # no savepoint: if another process has it, the batch fails and runs one by one
+        session.add(run)
+        session.flush()
+        return run
     try:
         with session.begin_nested():
             session.add(run)
