@@ -10,7 +10,7 @@ from bot.blocks.status_report import build_status_report, report_text
 from bot.deps import Deps
 from bot.services.recurrence import daily_instants
 from bot.services.standups import parse_hhmm
-from bot.services.status_report import compose, report_key, schedule_of
+from bot.services.status_report import compose, read_ahead, report_key, schedule_of
 from bot.services.timezones import zone
 from scheduled.jobs import Due, hold
 from storage.models import Occurrence, Program
@@ -33,6 +33,11 @@ class StatusReports:
                 if instant.astimezone(tz).weekday() == schedule.day:
                     out.append(Due(self.kind, f"program:{program.id}", instant, {"program_id": program.id}))
         return out
+
+    def prefetch(self, session: Session, items: list[Due]) -> None:
+        """Read what the reports of ``items`` need, for all of them at once (see storage.read_ahead)."""
+        read_ahead(session=session, reports=[(session.get(Program, item.data["program_id"]), item.due_at)
+                                             for item in items])
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         program = session.get(Program, due.data["program_id"])
