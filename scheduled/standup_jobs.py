@@ -14,7 +14,7 @@ from bot.deps import Deps
 from bot.services.holidays_calendar import is_holiday
 from bot.services.recurrence import daily_instants, may_occur_in
 from bot.services.standup_digest import queue_digest
-from bot.services.standups import current_answers, ensure_run, parse_hhmm
+from bot.services.standups import current_answers, ensure_run, parse_hhmm, read_ahead_runs
 from bot.services.timezones import zone
 from scheduled.jobs import Due, hold
 from storage.models import Member, Occurrence, Program
@@ -173,6 +173,16 @@ class StandupDigests:
                     found.append(Due(self.kind, str(program.id), instant,
                                      {"program_id": program.id, "day": day.isoformat()}))
         return found
+
+    def prefetch(self, session: Session, items: list[Due]) -> None:
+        """Read the digests' runs, answers and who is away for all of ``items`` at once (storage.read_ahead)."""
+        runs = []
+        for item in items:
+            program = session.get(Program, item.data["program_id"])
+            config = session.get(StandupConfig, item.data["program_id"])
+            if program is not None and config is not None:
+                runs.append((program, config, date.fromisoformat(item.data["day"])))
+        read_ahead_runs(session=session, runs=runs)
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         program = session.get(Program, due.data["program_id"])
