@@ -25,7 +25,7 @@ from bot.deps import Deps
 from bot.notifier import DrainReport, drain_outbox
 from bot.slack_directory import refresh_stale_timezones
 from scheduled.jobs import Job, default_jobs
-from storage.ledger import claim_occurrence, claimed_keys, record_detail
+from storage.ledger import claim_occurrence, claim_occurrences, claimed_keys, record_detail
 from storage.read_ahead import batched, forget_read_ahead
 from storage.tick_marks import advance_tick, last_tick
 
@@ -100,10 +100,15 @@ def _run_together(session, deps: Deps, job: Job, items: list, *, late: datetime,
     prefetch = getattr(job, "prefetch", None)
     try:
         with batched(session), session.begin_nested():
+            # All claims in one INSERT: a key taken meanwhile fails it, and the batch runs one by one.
+            claims = claim_occurrences(session=session, now=deps.clock.now(), claims=[
+                (item.kind, item.scope, item.due_at, "missed" if item.due_at < late else "done",
+                 MISSED if item.due_at < late else "") for item in items])
             if prefetch is not None:
                 prefetch(session, [item for item in items if item.due_at >= late])
-            for item in items:
-                _claim_and_run_one(session, deps, job, item, late=item.due_at < late, report=together)
+            for item, occurrence in zip(items, claims, strict=True):
+                _run_claimed(session, deps, job, item, occurrence, late=item.due_at < late, report=together)
+            session.flush()  # what the jobs left in the session fails here, inside the batch, if it fails
     except Exception:  # noqa: BLE001 - each occurrence runs again in its own savepoint, and logs its own failure
         log.info("scheduled %s: %d occurrences run again one by one", job.kind, len(items), exc_info=True)
         forget_read_ahead(session)
@@ -124,6 +129,10 @@ def _claim_and_run_one(session, deps: Deps, job: Job, item, *, late: bool, repor
                                       detail=MISSED if late else "")
     except IntegrityError:
         raise _Taken from None
+    _run_claimed(session, deps, job, item, occurrence, late=late, report=report)
+
+
+def _run_claimed(session, deps: Deps, job: Job, item, occurrence, *, late: bool, report: TickReport) -> None:
     if late:
         report.missed.append((item.kind, item.scope, item.due_at))
         return
