@@ -14,7 +14,7 @@ from bot.services.status_report import compose, read_ahead, report_key, schedule
 from bot.services.timezones import zone
 from scheduled.jobs import Due, hold
 from storage.models import Occurrence, Program
-from storage.outbox import enqueue
+from storage.outbox import enqueue, read_ahead_keys
 
 REPORT_KIND = "status.report"
 
@@ -34,10 +34,12 @@ class StatusReports:
                     out.append(Due(self.kind, f"program:{program.id}", instant, {"program_id": program.id}))
         return out
 
-    def prefetch(self, session: Session, items: list[Due]) -> None:
+    def prefetch(self, session: Session, deps: Deps, items: list[Due]) -> None:
         """Read what the reports of ``items`` need, for all of them at once (see storage.read_ahead)."""
-        read_ahead(session=session, reports=[(session.get(Program, item.data["program_id"]), item.due_at)
-                                             for item in items])
+        reports = [(session.get(Program, item.data["program_id"]), item.due_at) for item in items]
+        reports = [(program, at) for program, at in reports if program is not None]
+        read_ahead(session=session, reports=reports)
+        read_ahead_keys(session=session, keys=[report_key(program, at) for program, at in reports])
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         program = session.get(Program, due.data["program_id"])

@@ -105,7 +105,7 @@ def _run_together(session, deps: Deps, job: Job, items: list, *, late: datetime,
                 (item.kind, item.scope, item.due_at, "missed" if item.due_at < late else "done",
                  MISSED if item.due_at < late else "") for item in items])
             if prefetch is not None:
-                prefetch(session, [item for item in items if item.due_at >= late])
+                prefetch(session, deps, [item for item in items if item.due_at >= late])
             for item, occurrence in zip(items, claims, strict=True):
                 _run_claimed(session, deps, job, item, occurrence, late=item.due_at < late, report=together)
             session.flush()  # what the jobs left in the session fails here, inside the batch, if it fails

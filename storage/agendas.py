@@ -51,9 +51,10 @@ def agenda_of_occurrence(*, session: Session, meeting: Meeting, occurs_at: datet
                          now: datetime) -> tuple[Agenda, bool]:
     """`ensure_agenda`, and whether this call created the row."""
     params = {"meeting_id": meeting.id, "occurs_at": occurs_at}
-    agenda = take(session, "agenda.of_occurrence", (meeting.id, occurs_at))
-    if agenda is MISSING:
-        agenda = session.exec(_OCCURRENCE_AGENDA, params=params).first()
+    read = take(session, "agenda.of_occurrence", (meeting.id, occurs_at))
+    if read is not MISSING:
+        return read
+    agenda = session.exec(_OCCURRENCE_AGENDA, params=params).first()
     if agenda is not None:
         return agenda, False
     if in_batch(session):  # no savepoint: if another process has it, the batch fails and runs one by one
@@ -112,23 +113,35 @@ _ACTIONS_OF = (select(ActionItem).where(ActionItem.agenda_id.in_(bindparam("agen
                .order_by(ActionItem.number))
 
 
-def read_ahead(*, session: Session, occurrences: list[tuple[Meeting, datetime]]) -> None:
-    """For each (meeting, occurs_at): read its agenda, the agenda before it with that one's actions, and its
-    program's open actions, with a few queries in all (one more per distinct occurs_at), and leave them
-    for `agenda_of_occurrence`, `previous_agenda`, `actions_of` and `open_actions` (storage.read_ahead)."""
+def read_ahead(*, session: Session, occurrences: list[tuple[Meeting, datetime]], now: datetime) -> list[Agenda]:
+    """For each (meeting, occurs_at): read its agenda (created if missing), the agenda before it with that
+    one's actions, and its program's open actions, with a few statements in all (two more per distinct
+    occurs_at), and leave them for `agenda_of_occurrence`, `previous_agenda`, `actions_of` and
+    `open_actions` (storage.read_ahead). Only in a batch (`in_batch`): an agenda another process created
+    meanwhile fails it. Returns the agendas, in the order of ``occurrences``."""
     if not occurrences:
-        return
+        return []
     at: dict[datetime, list[int]] = {}
     for meeting, occurs_at in occurrences:
         at.setdefault(occurs_at, []).append(meeting.id)
+    found: dict[tuple[int, datetime], Agenda] = {}
     previous: dict[tuple[int, datetime], Agenda] = {}
     for occurs_at, meeting_ids in at.items():
         params = {"meeting_ids": sorted(set(meeting_ids)), "occurs_at": occurs_at}
-        found = {agenda.meeting_id: agenda for agenda in session.exec(_OCCURRENCE_AGENDAS, params=params)}
-        for meeting_id in meeting_ids:
-            stash(session, "agenda.of_occurrence", (meeting_id, occurs_at), found.get(meeting_id))
+        for agenda in session.exec(_OCCURRENCE_AGENDAS, params=params):
+            found[(agenda.meeting_id, occurs_at)] = agenda
         for agenda in session.exec(_PREVIOUS_AGENDAS, params=params):
             previous[(agenda.meeting_id, occurs_at)] = agenda
+    created = set()
+    for meeting, occurs_at in occurrences:  # in the order the occurrences would create them, one by one
+        if (meeting.id, occurs_at) not in found:
+            agenda = Agenda(meeting_id=meeting.id, occurs_at=occurs_at, channel=meeting.channel_id, created_at=now)
+            found[(meeting.id, occurs_at)] = agenda
+            created.add((meeting.id, occurs_at))
+            session.add(agenda)
+    session.flush()  # one INSERT for all of them
+    for key, agenda in found.items():
+        stash(session, "agenda.of_occurrence", key, (agenda, key in created))
     for meeting, occurs_at in occurrences:
         stash(session, "agenda.previous", (meeting.id, occurs_at), previous.get((meeting.id, occurs_at)))
     actions: dict[int, list[ActionItem]] = {agenda.id: [] for agenda in previous.values()}
@@ -142,6 +155,7 @@ def read_ahead(*, session: Session, occurrences: list[tuple[Meeting, datetime]])
         open_of[action.program_id].append(action)
     for program_id, rows in open_of.items():
         stash(session, "agenda.open_actions", program_id, rows)
+    return [found[(meeting.id, occurs_at)] for meeting, occurs_at in occurrences]
 
 
 def decisions_of(*, session: Session, agenda_id: int) -> list[Decision]:

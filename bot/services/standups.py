@@ -95,11 +95,7 @@ def ensure_run(*, session: Session, program: Program, day: date, now: datetime,
         run = session.exec(_DAY_RUN, params=params).first()
     if run is not None:
         return run
-    config = config or config_of(session=session, program=program)
-    cutoff = datetime.combine(day, parse_hhmm(config.cutoff), tzinfo=zone(program.timezone))
-    run = StandupRun(program_id=program.id, day=day.isoformat(), questions=list(config.questions),
-                     roster=list(config.participants), cutoff_at=cutoff, digest_channel=config.digest_channel_id
-                     or program.channel_id, created_at=now)
+    run = new_run(program, config or config_of(session=session, program=program), day, now)
     if in_batch(session):  # no savepoint: if another process has it, the batch fails and runs one by one
         session.add(run)
         session.flush()
@@ -111,6 +107,14 @@ def ensure_run(*, session: Session, program: Program, day: date, now: datetime,
     except Exception:  # another process created it first: use theirs
         run = session.exec(_DAY_RUN, params=params).one()
     return run
+
+
+def new_run(program: Program, config: StandupConfig, day: date, now: datetime) -> StandupRun:
+    """The day's run, not yet added: a snapshot of the config's questions and roster."""
+    cutoff = datetime.combine(day, parse_hhmm(config.cutoff), tzinfo=zone(program.timezone))
+    return StandupRun(program_id=program.id, day=day.isoformat(), questions=list(config.questions),
+                      roster=list(config.participants), cutoff_at=cutoff, digest_channel=config.digest_channel_id
+                      or program.channel_id, created_at=now)
 
 
 def current_answers(*, session: Session, run: StandupRun) -> dict[str, StandupAnswer]:
@@ -189,31 +193,41 @@ _AWAY_OF = select(Member.team_id, Member.user_id, Member.ooo_until).where(
     Member.team_id.in_(bindparam("team_ids", expanding=True)), Member.user_id.in_(bindparam("users", expanding=True)))
 
 
-def read_ahead_runs(*, session: Session, runs: list[tuple[Program, StandupConfig, date]]) -> None:
-    """For the run of each (program, config, day): read the run, its current answers and who of its roster
-    is away with three queries in all, and leave them for `ensure_run` and `run_state` to take
-    (storage.read_ahead). A run still to be created gets its config's participants as its roster."""
+def read_ahead_runs(*, session: Session, runs: list[tuple[Program, StandupConfig, date]],
+                    now: datetime) -> list[StandupRun]:
+    """The run of each (program, config, day), those missing created, with their current answers and who of
+    their rosters is away: four statements in all, left for `ensure_run` and `run_state` to take
+    (storage.read_ahead). Only in a batch (`in_batch`): a run another process created meanwhile fails it."""
     if not runs:
-        return
+        return []
     found = {(run.program_id, run.day): run for run in session.exec(_DAY_RUNS_OF, params={
         "program_ids": sorted({program.id for program, _, _ in runs}),
         "days": sorted({day.isoformat() for _, _, day in runs})})}
     answers: dict[int, list[StandupAnswer]] = {run.id: [] for run in found.values()}
     for answer in session.exec(_CURRENT_ANSWERS_OF, params={"run_ids": sorted(answers) or [0]}):
         answers[answer.run_id].append(answer)
+    created = []
+    for program, config, day in runs:  # in the order the occurrences would create them, one by one
+        if (program.id, day.isoformat()) not in found:
+            found[(program.id, day.isoformat())] = run = new_run(program, config, day, now)
+            created.append(run)
+    session.add_all(created)
+    session.flush()  # one INSERT for all of them
+    out = []
     rosters: dict[tuple[str, tuple[str, ...]], list] = {}
     for program, config, day in runs:
-        run = found.get((program.id, day.isoformat()))
+        run = found[(program.id, day.isoformat())]
         stash(session, "standup.run", (program.id, day.isoformat()), run)
-        if run is not None:
-            stash(session, "standup.answers", run.id, answers[run.id])
-        rosters[(program.team_id, tuple(run.roster if run is not None else config.participants))] = []
+        stash(session, "standup.answers", run.id, answers.get(run.id, []))  # a new run: no one has answered yet
+        rosters[(program.team_id, tuple(run.roster))] = []
+        out.append(run)
     users = sorted({user for _, roster in rosters for user in roster})
     away: dict[tuple[str, str], Any] = {(row.team_id, row.user_id): row for row in session.exec(
         _AWAY_OF, params={"team_ids": sorted({team for team, _ in rosters}), "users": users or [""]})}
     for team_id, roster in rosters:
         stash(session, "standup.away", (team_id, roster),
               [away[(team_id, user)] for user in dict.fromkeys(roster) if (team_id, user) in away])
+    return out
 
 
 def ensure_participant(run: StandupRun, user_id: str, program_name: str) -> None:
