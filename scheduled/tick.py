@@ -92,10 +92,12 @@ class _Taken(Exception):
 
 
 def _run_together(session, deps: Deps, job: Job, items: list, *, late: datetime, report: TickReport) -> bool:
-    """Claim and run ``items`` in one savepoint: two statements per occurrence fewer than a savepoint each,
-    and what the job read ahead for all of them (``prefetch``) serves each one. False, with nothing left
-    of the attempt (rows, held objects, read-ahead), if any occurrence failed or was taken meanwhile: the
-    caller then runs them one by one."""
+    """Claim and run ``items`` in one savepoint, with one INSERT for their claims, what the job read (and
+    created) ahead for all of them (``prefetch``) serving each one, and what they queued written by one
+    flush at the end. On a networked database each statement is a round trip: the busiest tick takes a
+    handful of statements where it took 33 per program. False, with nothing left of the attempt (rows,
+    read-ahead), if any occurrence failed or a key was taken meanwhile: the caller then runs them one by
+    one, each in its own savepoint, as a tick of a single occurrence always does."""
     together = TickReport()
     prefetch = getattr(job, "prefetch", None)
     try:
