@@ -113,8 +113,9 @@ def _run_together(session, deps: Deps, job: Job, items: list, *, late: datetime,
             session.flush()  # what the jobs left in the session fails here, inside the batch, if it fails
     except Exception:  # noqa: BLE001 - each occurrence runs again in its own savepoint, and logs its own failure
         log.info("scheduled %s: %d occurrences run again one by one", job.kind, len(items), exc_info=True)
-        forget_read_ahead(session)
         return False
+    finally:
+        forget_read_ahead(session)  # what no occurrence took: nothing after the batch may take it, stale
     report.ran += together.ran
     report.missed += together.missed
     return True
