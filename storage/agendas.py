@@ -142,8 +142,15 @@ def read_ahead(*, session: Session, occurrences: list[tuple[Meeting, datetime]],
     session.flush()  # one INSERT for all of them
     for key, agenda in found.items():
         stash(session, "agenda.of_occurrence", key, (agenda, key in created))
+    # A meeting's later occurrence in the batch (catch-up) follows the earlier one, composed in this batch:
+    # its previous agenda is looked up when it runs, as before, not read ahead.
+    earliest: dict[int, datetime] = {}
     for meeting, occurs_at in occurrences:
-        stash(session, "agenda.previous", (meeting.id, occurs_at), previous.get((meeting.id, occurs_at)))
+        earliest[meeting.id] = min(occurs_at, earliest.get(meeting.id, occurs_at))
+    previous = {key: agenda for key, agenda in previous.items() if earliest[key[0]] == key[1]}
+    for meeting, occurs_at in occurrences:
+        if earliest[meeting.id] == occurs_at:
+            stash(session, "agenda.previous", (meeting.id, occurs_at), previous.get((meeting.id, occurs_at)))
     actions: dict[int, list[ActionItem]] = {agenda.id: [] for agenda in previous.values()}
     for action in session.exec(_ACTIONS_OF, params={"agenda_ids": sorted(actions) or [0]}):
         actions[action.agenda_id].append(action)
