@@ -214,12 +214,12 @@ def read_ahead_runs(*, session: Session, runs: list[tuple[Program, StandupConfig
     session.add_all(created)
     session.flush()  # one INSERT for all of them
     out = []
-    rosters: dict[tuple[str, tuple[str, ...]], list] = {}
+    rosters: set[tuple[str, tuple[str, ...]]] = set()
     for program, config, day in runs:
         run = found[(program.id, day.isoformat())]
         stash(session, "standup.run", (program.id, day.isoformat()), run)
         stash(session, "standup.answers", run.id, answers.get(run.id, []))  # a new run: no one has answered yet
-        rosters[(program.team_id, tuple(run.roster))] = []
+        rosters.add((program.team_id, tuple(run.roster)))
         out.append(run)
     users = sorted({user for _, roster in rosters for user in roster})
     away: dict[tuple[str, str], Any] = {(row.team_id, row.user_id): row for row in session.exec(
