@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.deps import Deps
-from bot.services.agendas import agenda_payload, posted_at, queue_agenda
+from bot.services.agendas import AGENDA_ITEM_KINDS, agenda_key, agenda_payload, posted_at, queue_agenda
 from bot.services.meetings import occurrences
 from scheduled.jobs import Due, hold
 from storage.agenda_models import Meeting
-from storage.agendas import scheduled_meetings
+from storage.agendas import read_ahead, scheduled_meetings
+from storage.raid import read_ahead_open_items
 from storage.models import Occurrence, Program
-from storage.outbox import enqueue
+from storage.outbox import enqueue, read_ahead_keys
 
 AGENDA_KIND = "agenda.post"
 
@@ -32,6 +33,16 @@ class AgendaPosts:
                 found.append(Due(self.kind, str(meeting.id), starts - lead,
                                  {"meeting_id": meeting.id, "occurs_at": starts.isoformat()}))
         return found
+
+    def prefetch(self, session: Session, deps: Deps, items: list[Due]) -> None:
+        """Read what the agendas of ``items`` need, for all of them at once (see storage.read_ahead)."""
+        meetings = [(session.get(Meeting, item.data["meeting_id"]), datetime.fromisoformat(item.data["occurs_at"]))
+                    for item in items]
+        meetings = [(meeting, occurs_at) for meeting, occurs_at in meetings if meeting is not None and meeting.enabled]
+        agendas = read_ahead(session=session, occurrences=meetings, now=deps.clock.now())
+        read_ahead_keys(session=session, keys=[agenda_key(agenda) for agenda in agendas])
+        read_ahead_open_items(session=session, program_ids=sorted({m.program_id for m, _ in meetings}),
+                              kinds=AGENDA_ITEM_KINDS)
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         meeting = session.get(Meeting, due.data["meeting_id"])

@@ -48,6 +48,9 @@ class Job(Protocol):
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         """Do the work of one claimed occurrence, in the claim's transaction."""
 
+    # Optional: ``prefetch(session, deps, items)`` reads (and may create) what the runs of ``items`` need, for
+    # all of them at once, before a batch runs them (see scheduled.tick and storage.read_ahead).
+
 
 class Housekeeping:
     """Daily at 03:00 UTC: forget Slack event ids older than Slack's retry horizon."""

@@ -13,12 +13,13 @@ from bot.blocks.standups import build_prompt
 from bot.deps import Deps
 from bot.services.holidays_calendar import is_holiday
 from bot.services.recurrence import daily_instants, may_occur_in
-from bot.services.standup_digest import queue_digest
-from bot.services.standups import current_answers, ensure_run, parse_hhmm
+from bot.services.standup_digest import digest_key, queue_digest
+from bot.services.standups import current_answers, ensure_run, parse_hhmm, read_ahead_runs
 from bot.services.timezones import zone
 from scheduled.jobs import Due, hold
 from storage.models import Member, Occurrence, Program
-from storage.outbox import enqueue
+from storage import read_ahead
+from storage.outbox import enqueue, read_ahead_keys
 from storage.standup_models import StandupConfig, StandupRun
 
 PROMPT_KIND, REMINDER_KIND, DIGEST_KIND = "standup.prompt", "standup.reminder", "standup.digest"
@@ -114,7 +115,7 @@ class StandupPrompts:
     @staticmethod
     def _prompt(session: Session, deps: Deps, program_id: int, day: str, thread: bool):
         """The program, its day's run and the prompt's blocks: built once per tick for everyone it prompts."""
-        cache = session.info.setdefault("standup.prompts", {})
+        cache = read_ahead.cache(session, "standup.prompts")  # dropped if a batch fails: its runs are gone
         key = (program_id, day, thread)
         if key not in cache:
             program = session.get(Program, program_id)
@@ -172,6 +173,18 @@ class StandupDigests:
                     found.append(Due(self.kind, str(program.id), instant,
                                      {"program_id": program.id, "day": day.isoformat()}))
         return found
+
+    def prefetch(self, session: Session, deps: Deps, items: list[Due]) -> None:
+        """Read (or create) the digests' runs, with their answers, who is away and whether each digest is
+        queued already, for all of ``items`` at once (storage.read_ahead)."""
+        runs = []
+        for item in items:
+            program = session.get(Program, item.data["program_id"])
+            config = session.get(StandupConfig, item.data["program_id"])
+            if program is not None and config is not None:
+                runs.append((program, config, date.fromisoformat(item.data["day"])))
+        read_ahead_keys(session=session, keys=[digest_key(run) for run in read_ahead_runs(
+            session=session, runs=runs, now=deps.clock.now())])
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         program = session.get(Program, due.data["program_id"])

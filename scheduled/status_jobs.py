@@ -10,11 +10,11 @@ from bot.blocks.status_report import build_status_report, report_text
 from bot.deps import Deps
 from bot.services.recurrence import daily_instants
 from bot.services.standups import parse_hhmm
-from bot.services.status_report import compose, report_key, schedule_of
+from bot.services.status_report import compose, read_ahead, report_key, schedule_of
 from bot.services.timezones import zone
 from scheduled.jobs import Due, hold
 from storage.models import Occurrence, Program
-from storage.outbox import enqueue
+from storage.outbox import enqueue, read_ahead_keys
 
 REPORT_KIND = "status.report"
 
@@ -33,6 +33,13 @@ class StatusReports:
                 if instant.astimezone(tz).weekday() == schedule.day:
                     out.append(Due(self.kind, f"program:{program.id}", instant, {"program_id": program.id}))
         return out
+
+    def prefetch(self, session: Session, deps: Deps, items: list[Due]) -> None:
+        """Read what the reports of ``items`` need, for all of them at once (see storage.read_ahead)."""
+        reports = [(session.get(Program, item.data["program_id"]), item.due_at) for item in items]
+        reports = [(program, at) for program, at in reports if program is not None]
+        read_ahead(session=session, reports=reports)
+        read_ahead_keys(session=session, keys=[report_key(program, at) for program, at in reports])
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         program = session.get(Program, due.data["program_id"])

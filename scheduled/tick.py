@@ -25,7 +25,8 @@ from bot.deps import Deps
 from bot.notifier import DrainReport, drain_outbox
 from bot.slack_directory import refresh_stale_timezones
 from scheduled.jobs import Job, default_jobs
-from storage.ledger import claim_occurrence, claimed_keys, record_detail
+from storage.ledger import claim_occurrence, claim_occurrences, claimed_keys, record_detail
+from storage.read_ahead import batched, forget_read_ahead
 from storage.tick_marks import advance_tick, last_tick
 
 log = logging.getLogger(__name__)
@@ -55,18 +56,22 @@ def run_due(deps: Deps, at: datetime, *, jobs: list[Job] | None = None, client: 
         refresh_stale_timezones(deps, client)
     start = None
     for job in jobs if jobs is not None else default_jobs():
-        # One transaction per job and tick, one savepoint per occurrence: the claim and what the job queues
-        # commit together (or not at all), and one failing occurrence does not hold back the others.
+        # One transaction per job and tick: the claims and what the job queues commit together (or not at
+        # all). The job's occurrences first run together in one savepoint; if any of them fails, that
+        # savepoint is rolled back and they run again one savepoint each, so a failing occurrence does not
+        # hold back the others.
         with deps.session() as session:
             if start is None:  # read with the first job's rows: one session fewer per tick
                 start = lookback_start(at, last_tick(session=session), window)
             due = job.due(session, start, at)
             claimed = claimed_keys(session=session, kind=job.kind, start=start, end=at) if due else set()
-            for item in due:
-                if (item.scope, item.due_at) in claimed:
-                    report.skipped += 1
-                    continue
-                _claim_and_run(session, deps, job, item, late=item.due_at < at - grace, report=report)
+            todo = [item for item in due if (item.scope, item.due_at) not in claimed]
+            report.skipped += len(due) - len(todo)
+            late = at - grace
+            if len(todo) > 1 and _run_together(session, deps, job, todo, late=late, report=report):
+                continue
+            for item in todo:
+                _claim_and_run(session, deps, job, item, late=item.due_at < late, report=report)
     with deps.session() as session:
         advance_tick(session=session, at=at)
     if client is not None:
@@ -86,28 +91,66 @@ class _Taken(Exception):
     """The occurrence's key is already in the ledger."""
 
 
+def _run_together(session, deps: Deps, job: Job, items: list, *, late: datetime, report: TickReport) -> bool:
+    """Claim and run ``items`` in one savepoint, with one INSERT for their claims, what the job read (and
+    created) ahead for all of them (``prefetch``) serving each one, and what they queued written by one
+    flush at the end. On a networked database each statement is a round trip: the busiest tick takes a
+    handful of statements where it took 33 per program. False, with nothing left of the attempt (rows,
+    read-ahead), if any occurrence failed or a key was taken meanwhile: the caller then runs them one by
+    one, each in its own savepoint, as a tick of a single occurrence always does."""
+    together = TickReport()
+    prefetch = getattr(job, "prefetch", None)
+    try:
+        with batched(session), session.begin_nested():
+            # All claims in one INSERT: a key taken meanwhile fails it, and the batch runs one by one.
+            claims = claim_occurrences(session=session, now=deps.clock.now(), claims=[
+                (item.kind, item.scope, item.due_at, "missed" if item.due_at < late else "done",
+                 MISSED if item.due_at < late else "") for item in items])
+            if prefetch is not None:
+                prefetch(session, deps, [item for item in items if item.due_at >= late])
+            for item, occurrence in zip(items, claims, strict=True):
+                _run_claimed(session, deps, job, item, occurrence, late=item.due_at < late, report=together)
+            session.flush()  # what the jobs left in the session fails here, inside the batch, if it fails
+    except Exception:  # noqa: BLE001 - each occurrence runs again in its own savepoint, and logs its own failure
+        log.info("scheduled %s: %d occurrences run again one by one", job.kind, len(items), exc_info=True)
+        return False
+    finally:
+        forget_read_ahead(session)  # what no occurrence took: nothing after the batch may take it, stale
+    report.ran += together.ran
+    report.missed += together.missed
+    return True
+
+
+def _claim_and_run_one(session, deps: Deps, job: Job, item, *, late: bool, report: TickReport) -> None:
+    """Claim the occurrence (raising _Taken if it is already claimed) and do its work, in the caller's savepoint."""
+    try:
+        # Written with its outcome: the claim and the job's work commit together or not at all, so
+        # no one ever sees it merely "claimed", and it takes no second write (an UPDATE each).
+        occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope,
+                                      due_at=item.due_at, now=deps.clock.now(),
+                                      status="missed" if late else "done", savepoint=False,
+                                      detail=MISSED if late else "")
+    except IntegrityError:
+        raise _Taken from None
+    _run_claimed(session, deps, job, item, occurrence, late=late, report=report)
+
+
+def _run_claimed(session, deps: Deps, job: Job, item, occurrence, *, late: bool, report: TickReport) -> None:
+    if late:
+        report.missed.append((item.kind, item.scope, item.due_at))
+        return
+    job.run(session, deps, occurrence, item)
+    record_detail(session=session, occurrence=occurrence)
+    report.ran.append((item.kind, item.scope, item.due_at))
+
+
 def _claim_and_run(session, deps: Deps, job: Job, item, *, late: bool, report: TickReport) -> None:
     try:
         with session.begin_nested():
-            try:
-                # Written with its outcome: the claim and the job's work commit together or not at all, so
-                # no one ever sees it merely "claimed", and it takes no second write (an UPDATE each).
-                occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope,
-                                              due_at=item.due_at, now=deps.clock.now(),
-                                              status="missed" if late else "done", savepoint=False,
-                                              detail=MISSED if late else "")
-            except IntegrityError:
-                raise _Taken from None
-            if late:
-                report.missed.append((item.kind, item.scope, item.due_at))
-                return
-            job.run(session, deps, occurrence, item)
-            record_detail(session=session, occurrence=occurrence)
+            _claim_and_run_one(session, deps, job, item, late=late, report=report)
     except _Taken:  # claimed meanwhile by another tick or process: its savepoint is rolled back
         report.skipped += 1
         return
     except Exception:  # noqa: BLE001 - logged; the tick goes on with the other occurrences
         log.exception("scheduled %s %s due %s failed", item.kind, item.scope, item.due_at.isoformat())
         report.failed += 1
-        return
-    report.ran.append((item.kind, item.scope, item.due_at))

@@ -54,6 +54,28 @@ _TABLE = Occurrence.__table__
 _CLAIM = insert(_TABLE).returning(_TABLE.c.id)
 
 
+# Matched back by key, not by order: a RETURNING in parameter order would have SQLite insert row by row.
+_CLAIM_MANY = insert(_TABLE).returning(_TABLE.c.id, _TABLE.c.kind, _TABLE.c.scope, _TABLE.c.due_at)
+
+
+def claim_occurrences(*, session: Session, now: datetime,
+                      claims: list[tuple[str, str, datetime, str, str]]) -> list[Occurrence]:
+    """Claim many occurrences, each (kind, scope, due_at, status, detail), with one INSERT … RETURNING id
+    (a page of rows at a time), each written with its outcome as `claim_occurrence` with ``savepoint=False``
+    writes one. A taken key raises IntegrityError for all of them: the caller's savepoint rolls back."""
+    occurrences = [Occurrence(kind=kind, scope=scope, due_at=due_at, claimed_at=now, status=status, detail=detail)
+                   for kind, scope, due_at, status, detail in claims]
+    if not occurrences:
+        return []
+    rows = [{column.key: getattr(occurrence, column.key) for column in _TABLE.columns if column.key != "id"}
+            for occurrence in occurrences]
+    ids = {(kind, scope, due_at): occurrence_id
+           for occurrence_id, kind, scope, due_at in session.execute(_CLAIM_MANY, rows)}
+    for occurrence in occurrences:
+        occurrence.id = ids[(occurrence.kind, occurrence.scope, occurrence.due_at)]
+    return occurrences
+
+
 def record_detail(*, session: Session, occurrence: Occurrence) -> None:
     """Save the detail a job left on an occurrence claimed with ``savepoint=False`` (one UPDATE, only if any)."""
     if occurrence.detail:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from storage.models import OutboundMessage
+from storage.read_ahead import MISSING, stash, take
 
 
 def enqueue(
@@ -32,7 +33,13 @@ def enqueue(
         payload=payload, next_attempt_at=now, created_at=now, occurrence_id=occurrence_id,
         program_id=program_id,
     )
-    if new_key:
+    taken = take(session, "outbox.taken", key) if not new_key else MISSING
+    if taken is True:
+        return None
+    if new_key or taken is False:
+        # A new key, or one the batch has just read free (`read_ahead_keys`): added as it is, and written
+        # with the session's next flush, many rows to a statement. Should another process take the key
+        # meanwhile, that flush fails the batch, and its occurrences run one by one.
         session.add(message)
         return message
     statement = _insert_unless_queued(session.get_bind().dialect.name)
@@ -123,7 +130,22 @@ _BY_KEY = select(OutboundMessage).where(OutboundMessage.idempotency_key == bindp
 
 
 def by_key(*, session: Session, key: str) -> OutboundMessage | None:
+    read = take(session, "outbox.by_key", key)
+    if read is not MISSING:
+        return read
     return session.exec(_BY_KEY, params={"key": key}).first()
+
+
+_BY_KEYS = select(OutboundMessage).where(OutboundMessage.idempotency_key.in_(bindparam("keys", expanding=True)))
+
+
+def read_ahead_keys(*, session: Session, keys: list[str]) -> None:
+    """Which of ``keys`` are queued already, read with one query and left for `by_key` and `enqueue` to take
+    (storage.read_ahead): a batch of scheduled messages is then queued without a statement each."""
+    found = {message.idempotency_key: message for message in session.exec(_BY_KEYS, params={"keys": keys or [""]})}
+    for key in keys:
+        stash(session, "outbox.by_key", key, found.get(key))
+        stash(session, "outbox.taken", key, key in found)
 
 
 def sent_message_at(*, session: Session, channel: str, ts: str) -> OutboundMessage | None:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from storage.raid_models import Item, ItemCounter, ItemEvent
+from storage.read_ahead import MISSING, stash, take
 
 
 def next_number(*, session: Session, program_id: int, kind: str) -> int:
@@ -55,10 +56,27 @@ _OPEN_OF_KINDS = (select(Item).where(Item.program_id == bindparam("program_id"),
 
 def open_items_by_kind(*, session: Session, program_id: int, kinds: tuple[str, ...]) -> dict[str, list[Item]]:
     """The program's open items of each kind, each list ordered as `open_items` orders it (one query)."""
+    read = take(session, "raid.open_by_kind", (program_id, kinds))
+    if read is not MISSING:
+        return read
     found: dict[str, list[Item]] = {kind: [] for kind in kinds}
     for item in session.exec(_OPEN_OF_KINDS, params={"program_id": program_id, "kinds": list(kinds)}):
         found[item.kind].append(item)
     return found
+
+
+_OPEN_OF_KINDS_OF = (select(Item).where(Item.program_id.in_(bindparam("program_ids", expanding=True)),
+                                        Item.kind.in_(bindparam("kinds", expanding=True)), Item.status == "open")
+                     .order_by(Item.created_at, Item.number))
+
+
+def read_ahead_open_items(*, session: Session, program_ids: list[int], kinds: tuple[str, ...]) -> None:
+    """`open_items_by_kind` of each program, read with one query and left for it to take (storage.read_ahead)."""
+    found: dict[int, dict[str, list[Item]]] = {program_id: {kind: [] for kind in kinds} for program_id in program_ids}
+    for item in session.exec(_OPEN_OF_KINDS_OF, params={"program_ids": sorted(found) or [0], "kinds": list(kinds)}):
+        found[item.program_id][item.kind].append(item)
+    for program_id, items in found.items():
+        stash(session, "raid.open_by_kind", (program_id, kinds), items)
 
 
 def open_items_of(*, session: Session, program_ids: list[int]) -> list[Item]:

@@ -24,6 +24,7 @@ from storage.outbox import by_key, enqueue, sent_message_at
 from storage.raid_models import Item
 
 TOP_RISKS = 5
+AGENDA_ITEM_KINDS = ("blocker", "risk")
 AGENDA_EVENT = "tpmbot_agenda"
 
 
@@ -66,7 +67,7 @@ def compose_agenda(*, session: Session, program: Program, meeting: Meeting, agen
     ``new``: the agenda row was created by this transaction just now, so nothing can refer to it yet (its
     actions and decisions are recorded in its thread, once it is posted) and they are not looked up."""
     content = AgendaContent(program.name, meeting.name, agenda.occurs_at, meeting_zone(meeting, program), now)
-    items = raid_store.open_items_by_kind(session=session, program_id=program.id, kinds=("blocker", "risk"))
+    items = raid_store.open_items_by_kind(session=session, program_id=program.id, kinds=AGENDA_ITEM_KINDS)
     content.blockers, open_risks = items["blocker"], items["risk"]
     content.open_risks = len(open_risks)
     content.risks = top_risks(open_risks, TOP_RISKS)

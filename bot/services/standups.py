@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from bot.services.errors import UserError
 from bot.services.timezones import zone
 from storage.models import Member, Program
+from storage.read_ahead import MISSING, in_batch, stash, take
 from storage.standup_models import StandupAnswer, StandupConfig, StandupRun
 
 UPDATE_EXAMPLE = "/standup y: shipped the login page; t: payments API; b: waiting on keys from @dana"
@@ -89,14 +90,17 @@ def ensure_run(*, session: Session, program: Program, day: date, now: datetime,
                config: StandupConfig | None = None) -> StandupRun:
     """The day's run, created with a snapshot of the questions and roster the first time it is needed."""
     params = {"program_id": program.id, "day": day.isoformat()}
-    run = session.exec(_DAY_RUN, params=params).first()
+    run = take(session, "standup.run", (program.id, day.isoformat()))
+    if run is MISSING:
+        run = session.exec(_DAY_RUN, params=params).first()
     if run is not None:
         return run
-    config = config or config_of(session=session, program=program)
-    cutoff = datetime.combine(day, parse_hhmm(config.cutoff), tzinfo=zone(program.timezone))
-    run = StandupRun(program_id=program.id, day=day.isoformat(), questions=list(config.questions),
-                     roster=list(config.participants), cutoff_at=cutoff, digest_channel=config.digest_channel_id
-                     or program.channel_id, created_at=now)
+    run = new_run(program, config or config_of(session=session, program=program), day, now)
+    if in_batch(session):  # no savepoint: if another process has it, the batch fails and runs one by one
+        session.add(run)
+        session.flush()
+        stash(session, "standup.answers", run.id, [])  # created this instant: no one has answered it yet
+        return run
     try:
         with session.begin_nested():
             session.add(run)
@@ -105,8 +109,18 @@ def ensure_run(*, session: Session, program: Program, day: date, now: datetime,
     return run
 
 
+def new_run(program: Program, config: StandupConfig, day: date, now: datetime) -> StandupRun:
+    """The day's run, not yet added: a snapshot of the config's questions and roster."""
+    cutoff = datetime.combine(day, parse_hhmm(config.cutoff), tzinfo=zone(program.timezone))
+    return StandupRun(program_id=program.id, day=day.isoformat(), questions=list(config.questions),
+                      roster=list(config.participants), cutoff_at=cutoff, digest_channel=config.digest_channel_id
+                      or program.channel_id, created_at=now)
+
+
 def current_answers(*, session: Session, run: StandupRun) -> dict[str, StandupAnswer]:
-    rows = session.exec(_CURRENT_ANSWERS, params={"run_id": run.id}).all()
+    rows = take(session, "standup.answers", run.id)
+    if rows is MISSING:
+        rows = session.exec(_CURRENT_ANSWERS, params={"run_id": run.id}).all()
     return {row.user_id: row for row in rows}
 
 
@@ -164,8 +178,56 @@ class RunState:
 
 def run_state(*, session: Session, run: StandupRun, team_id: str, at: datetime) -> RunState:
     # Only who is away matters here: the two columns, not the roster's member objects.
-    members = list(session.exec(_AWAY, params={"team_id": team_id, "users": run.roster or [""]}))
+    members = take(session, "standup.away", (team_id, tuple(run.roster)))
+    if members is MISSING:
+        members = list(session.exec(_AWAY, params={"team_id": team_id, "users": run.roster or [""]}))
     return RunState(run, current_answers(session=session, run=run), out_of_office(members, at))
+
+
+_DAY_RUNS_OF = select(StandupRun).where(StandupRun.program_id.in_(bindparam("program_ids", expanding=True)),
+                                        StandupRun.day.in_(bindparam("days", expanding=True)))
+_CURRENT_ANSWERS_OF = (select(StandupAnswer).where(StandupAnswer.run_id.in_(bindparam("run_ids", expanding=True)),
+                                                   StandupAnswer.superseded == False)  # noqa: E712
+                       .order_by(StandupAnswer.answered_at, StandupAnswer.id))
+_AWAY_OF = select(Member.team_id, Member.user_id, Member.ooo_until).where(
+    Member.team_id.in_(bindparam("team_ids", expanding=True)), Member.user_id.in_(bindparam("users", expanding=True)))
+
+
+def read_ahead_runs(*, session: Session, runs: list[tuple[Program, StandupConfig, date]],
+                    now: datetime) -> list[StandupRun]:
+    """The run of each (program, config, day), those missing created, with their current answers and who of
+    their rosters is away: four statements in all, left for `ensure_run` and `run_state` to take
+    (storage.read_ahead). Only in a batch (`in_batch`): a run another process created meanwhile fails it."""
+    if not runs:
+        return []
+    found = {(run.program_id, run.day): run for run in session.exec(_DAY_RUNS_OF, params={
+        "program_ids": sorted({program.id for program, _, _ in runs}),
+        "days": sorted({day.isoformat() for _, _, day in runs})})}
+    answers: dict[int, list[StandupAnswer]] = {run.id: [] for run in found.values()}
+    for answer in session.exec(_CURRENT_ANSWERS_OF, params={"run_ids": sorted(answers) or [0]}):
+        answers[answer.run_id].append(answer)
+    created = []
+    for program, config, day in runs:  # in the order the occurrences would create them, one by one
+        if (program.id, day.isoformat()) not in found:
+            found[(program.id, day.isoformat())] = run = new_run(program, config, day, now)
+            created.append(run)
+    session.add_all(created)
+    session.flush()  # one INSERT for all of them
+    out = []
+    rosters: set[tuple[str, tuple[str, ...]]] = set()
+    for program, config, day in runs:
+        run = found[(program.id, day.isoformat())]
+        stash(session, "standup.run", (program.id, day.isoformat()), run)
+        stash(session, "standup.answers", run.id, answers.get(run.id, []))  # a new run: no one has answered yet
+        rosters.add((program.team_id, tuple(run.roster)))
+        out.append(run)
+    users = sorted({user for _, roster in rosters for user in roster})
+    away: dict[tuple[str, str], Any] = {(row.team_id, row.user_id): row for row in session.exec(
+        _AWAY_OF, params={"team_ids": sorted({team for team, _ in rosters}), "users": users or [""]})}
+    for team_id, roster in rosters:
+        stash(session, "standup.away", (team_id, roster),
+              [away[(team_id, user)] for user in dict.fromkeys(roster) if (team_id, user) in away])
+    return out
 
 
 def ensure_participant(run: StandupRun, user_id: str, program_name: str) -> None:

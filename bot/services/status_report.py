@@ -26,6 +26,7 @@ from bot.services.standups import participation
 from bot.services.timezones import zone
 from storage.models import Program
 from storage.raid_models import Item, ItemEvent
+from storage.read_ahead import MISSING, stash, take
 from storage.standup_models import StandupAnswer, StandupRun
 
 WEEK = timedelta(days=7)
@@ -105,16 +106,36 @@ _RISK_CHANGES = (select(ItemEvent.item_id, ItemEvent.changes)
 _WEEK_RUNS = select(StandupRun.id, StandupRun.roster).where(
     StandupRun.program_id == bindparam("program_id"), StandupRun.day > bindparam("first"),
     StandupRun.day <= bindparam("last"))
+# The same, for a batch of reports (`read_ahead`): ordered so each program's rows keep their order.
+_OPEN_ITEMS_OF = (select(Item).where(Item.program_id.in_(bindparam("program_ids", expanding=True)),
+                                     Item.status == "open").order_by(Item.created_at, Item.id))
+_RECENTLY_CLOSED_OF = (select(Item).where(Item.program_id.in_(bindparam("program_ids", expanding=True)),
+                                          Item.status != "open", Item.closed_at > bindparam("after"))
+                       .order_by(Item.closed_at, Item.id))
+_RISK_CHANGES_OF = (select(ItemEvent.id, ItemEvent.item_id, ItemEvent.changes, ItemEvent.at)
+                    .where(ItemEvent.item_id.in_(bindparam("item_ids", expanding=True)),
+                           ItemEvent.at > bindparam("since")))
+_WEEK_RUNS_OF = select(StandupRun.id, StandupRun.program_id, StandupRun.day, StandupRun.roster).where(
+    StandupRun.program_id.in_(bindparam("program_ids", expanding=True)), StandupRun.day > bindparam("first"),
+    StandupRun.day <= bindparam("last")).order_by(StandupRun.id)
+_WEEK_ANSWERS_OF = select(StandupAnswer.run_id, StandupAnswer.user_id, StandupAnswer.skipped, StandupAnswer.late,
+                          StandupAnswer.yesterday, StandupAnswer.answered_at).where(
+    StandupAnswer.run_id.in_(bindparam("run_ids", expanding=True)), StandupAnswer.superseded == False  # noqa: E712
+).order_by(StandupAnswer.run_id, StandupAnswer.id)
 _WEEK_ANSWERS = select(StandupAnswer.run_id, StandupAnswer.user_id, StandupAnswer.skipped, StandupAnswer.late,
                        StandupAnswer.yesterday, StandupAnswer.answered_at).where(
     StandupAnswer.run_id.in_(bindparam("run_ids", expanding=True)), StandupAnswer.superseded == False)  # noqa: E712
 
 
-def _scores_week_ago(session: Session, risks: list[Item], since: datetime) -> dict[int, int | None]:
+def _scores_week_ago(session: Session, program: Program, risks: list[Item], since: datetime) -> dict[int, int | None]:
     """Each risk's score at ``since``, undoing the probability/impact changes made after it (one query, of the
-    two columns it needs)."""
-    events = session.exec(_RISK_CHANGES, params={"item_ids": [r.id for r in risks] or [0], "since": since})
+    two columns it needs, unless read ahead)."""
     values = {r.id: {"probability": r.probability, "impact": r.impact} for r in risks}
+    events = take(session, "status.risk_changes", (program.id, since))
+    if events is MISSING:
+        events = session.exec(_RISK_CHANGES, params={"item_ids": [r.id for r in risks] or [0], "since": since})
+    else:  # read ahead for the risks the report was expected to have: only theirs count
+        events = [event for event in events if event.item_id in values]
     for event in events:
         for name in ("probability", "impact"):
             change = (event.changes or {}).get(name)
@@ -132,11 +153,69 @@ def _scores_week_ago(session: Session, risks: list[Item], since: datetime) -> di
 
 def _standups(session: Session, program: Program, since: datetime, now: datetime):
     """The week's runs (id, roster) and current answers as plain rows: two narrow queries."""
-    tz = zone(program.timezone)
-    first, last = since.astimezone(tz).date().isoformat(), now.astimezone(tz).date().isoformat()
+    read = take(session, "status.standups", (program.id, since, now))
+    if read is not MISSING:
+        return read
+    first, last = _week_days(program, since, now)
     runs = list(session.exec(_WEEK_RUNS, params={"program_id": program.id, "first": first, "last": last}))
     answers = list(session.exec(_WEEK_ANSWERS, params={"run_ids": [r.id for r in runs] or [0]}))
     return runs, answers
+
+
+def _week_days(program: Program, since: datetime, now: datetime) -> tuple[str, str]:
+    """The report's stand-up days: after ``since``'s day, up to ``now``'s, in the program's zone."""
+    tz = zone(program.timezone)
+    return since.astimezone(tz).date().isoformat(), now.astimezone(tz).date().isoformat()
+
+
+def read_ahead(*, session: Session, reports: list[tuple[Program, datetime]]) -> None:
+    """Read what `compose` needs for each (program, now) with five queries in all, not five per report, and
+    leave it for `compose` to take (storage.read_ahead). Each query covers the widest window of the batch;
+    each report keeps only the rows its own query would have read, in the order it would have read them."""
+    if not reports:
+        return
+    ids = sorted({program.id for program, _ in reports})
+    open_items = _by_program(session.exec(_OPEN_ITEMS_OF, params={"program_ids": ids}))
+    after = min(now for _, now in reports) - MTTR_WINDOW
+    closed = _by_program(session.exec(_RECENTLY_CLOSED_OF, params={"program_ids": ids, "after": after}))
+    risks: dict[tuple[int, datetime], list[int]] = {}
+    days: dict[tuple[int, datetime, datetime], tuple[str, str]] = {}
+    for program, now in reports:
+        since = now - WEEK
+        mine_open = open_items.get(program.id, [])
+        mine_closed = [i for i in closed.get(program.id, []) if i.closed_at > now - MTTR_WINDOW]
+        stash(session, "status.open_items", (program.id, now), mine_open)
+        stash(session, "status.recently_closed", (program.id, now), mine_closed)
+        risks[(program.id, since)] = [i.id for i in mine_open if i.kind == "risk"] + [
+            i.id for i in mine_closed if i.kind == "risk" and i.closed_at > since]
+        days[(program.id, now - WEEK, now)] = _week_days(program, now - WEEK, now)
+    earliest = min(since for _, since in risks)
+    events: dict[int, list] = {}
+    for event in session.exec(_RISK_CHANGES_OF, params={"item_ids": sorted({i for ids_ in risks.values()
+                                                                            for i in ids_}) or [0],
+                                                        "since": earliest}):
+        events.setdefault(event.item_id, []).append(event)
+    for (program_id, since), item_ids in risks.items():
+        mine = [event for item_id in item_ids for event in events.get(item_id, []) if event.at > since]
+        mine.sort(key=lambda event: (event.at, event.id), reverse=True)  # as _RISK_CHANGES orders them
+        stash(session, "status.risk_changes", (program_id, since), mine)
+    first, last = min(d[0] for d in days.values()), max(d[1] for d in days.values())
+    runs = _by_program(session.exec(_WEEK_RUNS_OF, params={"program_ids": ids, "first": first, "last": last}))
+    run_ids = sorted(run.id for rows in runs.values() for run in rows)
+    answers: dict[int, list] = {}
+    for answer in session.exec(_WEEK_ANSWERS_OF, params={"run_ids": run_ids or [0]}):
+        answers.setdefault(answer.run_id, []).append(answer)
+    for (program_id, since, now), (first, last) in days.items():
+        mine = [run for run in runs.get(program_id, []) if first < run.day <= last]
+        stash(session, "status.standups", (program_id, since, now),
+              (mine, [answer for run in sorted(mine, key=lambda r: r.id) for answer in answers.get(run.id, [])]))
+
+
+def _by_program(rows) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for row in rows:
+        out.setdefault(row.program_id, []).append(row)
+    return out
 
 
 def _highlights(answers) -> list[tuple[str, str]]:
@@ -160,8 +239,12 @@ def _highlights(answers) -> list[tuple[str, str]]:
 
 def compose(*, session: Session, program: Program, now: datetime) -> StatusReport:
     since = now - WEEK
-    open_items = list(session.exec(_OPEN_ITEMS, params={"program_id": program.id}))
-    recent = list(session.exec(_RECENTLY_CLOSED, params={"program_id": program.id, "after": now - MTTR_WINDOW}))
+    open_items = take(session, "status.open_items", (program.id, now))
+    if open_items is MISSING:
+        open_items = list(session.exec(_OPEN_ITEMS, params={"program_id": program.id}))
+    recent = take(session, "status.recently_closed", (program.id, now))
+    if recent is MISSING:
+        recent = list(session.exec(_RECENTLY_CLOSED, params={"program_id": program.id, "after": now - MTTR_WINDOW}))
     blockers = [i for i in open_items if i.kind == "blocker"]
     risks = [i for i in open_items if i.kind == "risk"]
     closed_week = [i for i in recent if i.closed_at > since]
@@ -170,7 +253,7 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
     rag, reasons = rag_status(program, blockers, risks, now, late)
     late_ids = {b.id for b in late}
     ageing = sorted(blockers, key=lambda b: (b.id not in late_ids, b.created_at))
-    trends = _scores_week_ago(session, [*risks, *[r for r in closed_week if r.kind == "risk"]], since)
+    trends = _scores_week_ago(session, program, [*risks, *[r for r in closed_week if r.kind == "risk"]], since)
     week_ago_exposure = sum(score or 0 for item_id, score in trends.items())
     resolved = [b for b in recent if b.kind == "blocker" and b.closed_at]
     mttr = (sum((b.closed_at - b.created_at).total_seconds() for b in resolved) / len(resolved) / 3600
