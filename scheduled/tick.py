@@ -65,7 +65,10 @@ def run_due(deps: Deps, at: datetime, *, jobs: list[Job] | None = None, client: 
                 start = lookback_start(at, last_tick(session=session), window)
             due = job.due(session, start, at)
             claimed = claimed_keys(session=session, kind=job.kind, start=start, end=at) if due else set()
-            todo = [item for item in due if (item.scope, item.due_at) not in claimed]
+            # Claimed in one order by every tick (earliest first), so two overlapping ticks on PostgreSQL
+            # wait on each other's keys instead of deadlocking over them.
+            todo = sorted((item for item in due if (item.scope, item.due_at) not in claimed),
+                          key=lambda item: (item.due_at, item.scope))
             report.skipped += len(due) - len(todo)
             late = at - grace
             if len(todo) > 1 and _run_together(session, deps, job, todo, late=late, report=report):
