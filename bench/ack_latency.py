@@ -94,7 +94,7 @@ def measure(url: str, label: str, requests: int, pid: int) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=400, help="requests per concurrency level")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per concurrency level")
     args = parser.parse_args()
     workspace = Workspace()
     workspace.seed_default()
