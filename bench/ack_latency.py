@@ -1,7 +1,7 @@
 """Ack latency of a signed `/tpm help` over real HTTP: tpmbot under `tpmbot serve` against a bare Bolt
 app with an empty handler under the same gunicorn settings, both in this run, at 1 and 20 clients.
 
-    python -m bench.ack_latency [--requests 400]
+    python -m bench.ack_latency [--requests 2000]
 
 Targets (issue 2): p99 at 20 concurrent clients <= 50 ms, and <= 1.5x the bare app's p99.
 """
