@@ -35,6 +35,13 @@ class PromptAck(Ack):
         finally:
             self.given.set()
 
+    def __deepcopy__(self, memo: dict) -> Ack:
+        """Bolt deep-copies the request (context and all) for each lazy listener; an Event can't be copied,
+        and the copy only needs what was answered."""
+        copy = Ack()
+        copy.response = self.response
+        return copy
+
 
 def prompt_ack(context: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
     """Global middleware: this request's ack signals when given (see the module docstring)."""

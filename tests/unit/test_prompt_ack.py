@@ -102,3 +102,15 @@ def test_a_request_answered_without_a_listener_leaves_nothing_on_its_thread(app)
 
     assert app.dispatch(command("x")).status == 404  # no listener for /tpm: Bolt answers alone
     assert getattr(executor_module._request, "ack", None) is None
+
+
+def test_lazy_listeners_still_run(app, polls):
+    ran = threading.Event()
+
+    def later(body):
+        ran.set()
+
+    app.command("/tpm")(ack=lambda ack: ack("working on it"), lazy=[later])
+    response = app.dispatch(command("x"))
+    assert response.status == 200 and response.body == "working on it"
+    assert ran.wait(5)
