@@ -43,6 +43,7 @@ class TickReport:
     skipped: int = 0  # already claimed by an earlier tick or another process
     missed: list[tuple[str, str, datetime]] = field(default_factory=list)  # too late: recorded, not sent
     failed: int = 0  # raised: rolled back (nothing claimed, nothing queued) and logged; retried next tick
+    retry_from: datetime | None = None  # the earliest failed occurrence's due instant: the mark stops short of it
     outbox: DrainReport | None = None
 
 
@@ -76,7 +77,10 @@ def run_due(deps: Deps, at: datetime, *, jobs: list[Job] | None = None, client: 
             for item in todo:
                 _claim_and_run(session, deps, job, item, late=item.due_at < late, report=report)
     with deps.session() as session:
-        advance_tick(session=session, at=at)
+        # A failed occurrence is retried by the next tick only if that tick looks back to it: the mark stops
+        # just short of it (and stays there until the occurrence runs, or is recorded missed after the grace).
+        mark = at if report.retry_from is None else min(at, report.retry_from - timedelta(microseconds=1))
+        advance_tick(session=session, at=mark)
     if client is not None:
         report.outbox = drain_outbox(deps, client)
     return report
@@ -157,3 +161,4 @@ def _claim_and_run(session, deps: Deps, job: Job, item, *, late: bool, report: T
     except Exception:  # noqa: BLE001 - logged; the tick goes on with the other occurrences
         log.exception("scheduled %s %s due %s failed", item.kind, item.scope, item.due_at.isoformat())
         report.failed += 1
+        report.retry_from = min(report.retry_from or item.due_at, item.due_at)

@@ -68,9 +68,27 @@ def test_an_occurrence_that_raises_is_rolled_back_alone_and_retried_by_the_next_
     report = run_due(deps, T, jobs=[Burst(3, T, fail_on=1, error=RuntimeError)], client=bot.app.client)
     assert sorted(scope for _, scope, _ in report.ran) == ["0", "2"] and report.failed == 1
     assert sorted(posted(workspace)) == ["send 0", "send 2"]  # its message went with its claim
-    report = run_due(deps, T + timedelta(seconds=20), jobs=[Burst(3, T)], client=bot.app.client)
+    # The next minutes' ticks look back to it (the tick mark stopped short of it): still failing, then fixed.
+    report = run_due(deps, T + timedelta(minutes=1), jobs=[Burst(3, T, fail_on=1, error=RuntimeError)],
+                     client=bot.app.client)
+    assert report.ran == [] and report.failed == 1 and report.skipped == 2
+    report = run_due(deps, T + timedelta(minutes=2), jobs=[Burst(3, T)], client=bot.app.client)
     assert [scope for _, scope, _ in report.ran] == ["1"] and report.skipped == 2
     assert sorted(posted(workspace)) == ["send 0", "send 1", "send 2"]
+    report = run_due(deps, T + timedelta(minutes=3), jobs=[Burst(3, T)], client=bot.app.client)
+    assert report.ran == [] and report.skipped == 0  # done with: the mark has moved past it
+
+
+def test_an_occurrence_failing_past_the_grace_window_is_recorded_missed_not_retried_forever(bot, deps, workspace):
+    grace = timedelta(minutes=deps.settings.tpmbot_catchup_grace_minutes)
+    failing = [Burst(2, T, fail_on=1, error=RuntimeError)]
+    assert run_due(deps, T, jobs=failing).failed == 1
+    assert run_due(deps, T + grace, jobs=failing).failed == 1  # retried every tick within the grace
+    report = run_due(deps, T + grace + timedelta(minutes=1), jobs=failing)
+    assert report.missed == [("test.burst", "1", T)] and report.failed == 0
+    with deps.session() as session:
+        assert session.exec(select(Occurrence.status).where(Occurrence.scope == "1")).one() == "missed"
+    assert run_due(deps, T + grace + timedelta(minutes=2), jobs=failing).missed == []
 
 
 def test_a_sender_killed_between_claim_and_post_delivers_once_after_its_lease(bot, deps, workspace, clock):

@@ -74,6 +74,6 @@ def test_a_digest_that_fails_in_a_batch_is_rolled_back_alone_and_runs_next_tick(
         assert session.execute(select(Occurrence.scope).where(Occurrence.kind == "standup.digest",
                                                               Occurrence.scope == "3")).first() is None
     monkeypatch.setattr(standup_digest, "build_digest", compose)
-    report = run_due(deps, TICK + timedelta(seconds=20))
+    report = run_due(deps, TICK + timedelta(minutes=1))  # the next minute's tick: a window past the digest's
     assert [(kind, scope) for kind, scope, _ in report.ran] == [("standup.digest", "3")] and report.failed == 0
     engine.dispose()
