@@ -56,7 +56,7 @@ def tell_leads(*, session: Session, message: OutboundMessage, error: str, now: d
     text = (f":warning: *{program.name}*: I could not post a scheduled message ({what}) in "
             f"{_where(message.channel)}: {REASONS[error]}. Everything else keeps running; "
             f"I won't repeat this unless it works again and then fails again.")
-    outage = last_posted_id(session=session, channel=message.channel) or 0
+    outage = last_posted_id(session=session, target=message.target or message.channel) or 0
     queued = 0
     for lead in program.leads:
         key = f"{NOTICE_PREFIX}{program.id}:{message.channel}:{error}:{outage}:{lead}"

@@ -99,15 +99,16 @@ class OutboundMessage(SQLModel, table=True):
     __tablename__ = "outbound_message"
     __table_args__ = (
         Index("ix_outbound_due", "status", "next_attempt_at"),
-        # a thread reply finds the message it answers; a failure finds when its channel last worked
-        Index("ix_outbound_posted", "channel", "result_ts"),
+        Index("ix_outbound_posted", "channel", "result_ts"),  # a thread reply finds the message it answers
+        Index("ix_outbound_target", "target", "result_ts"),  # a failure finds when its target last worked
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     idempotency_key: str = Field(max_length=200, unique=True)
     team_id: str = Field(max_length=32)
     method: str = Field(max_length=48)  # chat.postMessage | chat.update | chat.postEphemeral | ...
-    channel: str = Field(default="", max_length=32)
+    channel: str = Field(default="", max_length=32)  # once posted, where Slack put it (a DM's D… id)
+    target: str = Field(default="", max_length=32)  # where it was addressed (a person's id for a DM); never changes
     payload: dict = _json(dict)
     # pending -> sending (claimed by one sender until next_attempt_at, its lease) -> sent | dead
     status: str = Field(default="pending", max_length=16)

@@ -30,6 +30,7 @@ def enqueue(
     no savepoint is needed to find out (the message is added to the caller's transaction as it is)."""
     message = OutboundMessage(
         idempotency_key=key, team_id=team_id, method=method, channel=str(payload.get("channel", "")),
+        target=str(payload.get("channel", "")),
         payload=payload, next_attempt_at=now, created_at=now, occurrence_id=occurrence_id,
         program_id=program_id,
     )
@@ -154,7 +155,7 @@ def sent_message_at(*, session: Session, channel: str, ts: str) -> OutboundMessa
                                                       OutboundMessage.result_ts == ts)).first()
 
 
-def last_posted_id(*, session: Session, channel: str) -> int | None:
-    """The newest queued message Slack accepted in ``channel``: when the channel last worked."""
+def last_posted_id(*, session: Session, target: str) -> int | None:
+    """The newest queued message Slack accepted for ``target`` (a channel, or a person's DM): when it last worked."""
     return session.exec(select(func.max(OutboundMessage.id)).where(
-        OutboundMessage.channel == channel, OutboundMessage.result_ts.is_not(None))).one()
+        OutboundMessage.target == target, OutboundMessage.result_ts.is_not(None))).one()

@@ -80,3 +80,24 @@ def test_a_channel_that_works_again_and_breaks_again_is_reported_again(bot, deps
     assert len(bot_texts(workspace, "C0FLAKY")) == 2  # the two days the bot was there
     notices = bot_texts(workspace, "D0BOB")
     assert len(notices) == 2 and all("*Flaky*" in t and "/invite @tpmbot" in t for t in notices)
+
+
+def test_a_person_who_leaves_comes_back_and_leaves_again_is_reported_again(bot, deps, engine, workspace, clock):
+    workspace.add_channel("C0DMS", "dm-program")
+    workspace.users["U0PRIYA"]["tz"] = "UTC"
+    seed_program(engine, "C0DMS", now=T, leads=("U0MIA",), mode="dm", participants=("U0PRIYA",), name="Direct")
+    with session_scope(engine) as session:
+        upsert_member(session=session, team_id=TEAM, user_id="U0PRIYA", timezone="UTC", display_name="priya",
+                      now=T + timedelta(days=10))  # fresh: the ticks below need not ask Slack
+    for day, gone in enumerate([False, True, False, True]):  # here, leaves, comes back, leaves again
+        workspace.users["U0PRIYA"]["deleted"] = gone
+        with session_scope(engine) as session:
+            upsert_member(session=session, team_id=TEAM, user_id="U0PRIYA", timezone="UTC", display_name="priya",
+                          now=T + timedelta(days=10), is_deleted=gone)
+        clock.set(T + timedelta(days=day))
+        run_due(deps, T + timedelta(days=day), client=bot.app.client)
+        bot.wait_idle()
+
+    assert len(bot_texts(workspace, "D0PRIYA")) == 2  # the two days she was there
+    notices = bot_texts(workspace, "D0MIA")
+    assert len(notices) == 2 and all("<@U0PRIYA>" in t and "deactivated" in t for t in notices)
