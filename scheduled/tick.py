@@ -66,10 +66,10 @@ def run_due(deps: Deps, at: datetime, *, jobs: list[Job] | None = None, client: 
                 start = lookback_start(at, last_tick(session=session), window)
             due = job.due(session, start, at)
             claimed = claimed_keys(session=session, kind=job.kind, start=start, end=at) if due else set()
-            # Claimed in one order by every tick (earliest first), so two overlapping ticks on PostgreSQL
-            # wait on each other's keys instead of deadlocking over them.
-            todo = sorted((item for item in due if (item.scope, item.due_at) not in claimed),
-                          key=lambda item: (item.due_at, item.scope))
+            # One per key (a person listed twice is prompted once), claimed in one order by every tick
+            # (earliest first), so two overlapping ticks on PostgreSQL wait on each other instead of deadlocking.
+            unclaimed = {(item.scope, item.due_at): item for item in due if (item.scope, item.due_at) not in claimed}
+            todo = sorted(unclaimed.values(), key=lambda item: (item.due_at, item.scope))
             report.skipped += len(due) - len(todo)
             late = at - grace
             if len(todo) > 1 and _run_together(session, deps, job, todo, late=late, report=report):
@@ -162,3 +162,4 @@ def _claim_and_run(session, deps: Deps, job: Job, item, *, late: bool, report: T
         log.exception("scheduled %s %s due %s failed", item.kind, item.scope, item.due_at.isoformat())
         report.failed += 1
         report.retry_from = min(report.retry_from or item.due_at, item.due_at)
+        forget_read_ahead(session)  # what it cached (a day's run) went with its savepoint: the next one reads anew

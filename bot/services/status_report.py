@@ -124,7 +124,8 @@ _WEEK_ANSWERS_OF = select(StandupAnswer.run_id, StandupAnswer.user_id, StandupAn
 ).order_by(StandupAnswer.run_id, StandupAnswer.id)
 _WEEK_ANSWERS = select(StandupAnswer.run_id, StandupAnswer.user_id, StandupAnswer.skipped, StandupAnswer.late,
                        StandupAnswer.yesterday, StandupAnswer.answered_at).where(
-    StandupAnswer.run_id.in_(bindparam("run_ids", expanding=True)), StandupAnswer.superseded == False)  # noqa: E712
+    StandupAnswer.run_id.in_(bindparam("run_ids", expanding=True)), StandupAnswer.superseded == False  # noqa: E712
+).order_by(StandupAnswer.run_id, StandupAnswer.id)  # as the batched read: ties in highlights credited alike
 
 
 def _scores_week_ago(session: Session, program: Program, risks: list[Item], since: datetime) -> dict[int, int | None]:

@@ -4,6 +4,7 @@ Retry-After, catch-up after downtime."""
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
@@ -187,3 +188,15 @@ def test_catch_up_sends_what_is_within_the_grace_window_once_and_records_older_o
     assert statuses == ["missed"] * 10 + ["done"] * 2
     again = run_due(deps, back + timedelta(minutes=1), jobs=[Hourly(0, T)], client=bot.app.client)
     assert again.ran == [] and again.missed == [] and len(posted(workspace)) == 2
+
+
+def test_a_key_due_twice_in_one_tick_runs_once_and_keeps_the_batch(bot, deps, workspace, caplog):
+    class Twice(Burst):  # a roster that lists someone twice names the same occurrence twice
+        def due(self, session, start, end):
+            return super().due(session, start, end) * 2
+
+    with caplog.at_level(logging.INFO, logger="scheduled.tick"):
+        report = run_due(deps, T, jobs=[Twice(3, T)], client=bot.app.client)
+    assert sorted(scope for _, scope, _ in report.ran) == ["0", "1", "2"] and report.failed == 0
+    assert sorted(posted(workspace)) == ["send 0", "send 1", "send 2"]
+    assert "one by one" not in caplog.text  # the batch held: no fall back to one savepoint each
