@@ -111,8 +111,7 @@ def _run_together(session, deps: Deps, job: Job, items: list, *, late: datetime,
         with batched(session), session.begin_nested():
             # All claims in one INSERT: a key taken meanwhile fails it, and the batch runs one by one.
             claims = claim_occurrences(session=session, now=deps.clock.now(), claims=[
-                (item.kind, item.scope, item.due_at, "missed" if item.due_at < late else "done",
-                 MISSED if item.due_at < late else "") for item in items])
+                (item.kind, item.scope, item.due_at, *_outcome(item.due_at < late)) for item in items])
             if prefetch is not None:
                 prefetch(session, deps, [item for item in items if item.due_at >= late])
             for item, occurrence in zip(items, claims, strict=True):
@@ -133,13 +132,18 @@ def _claim_and_run_one(session, deps: Deps, job: Job, item, *, late: bool, repor
     try:
         # Written with its outcome: the claim and the job's work commit together or not at all, so
         # no one ever sees it merely "claimed", and it takes no second write (an UPDATE each).
+        status, detail = _outcome(late)
         occurrence = claim_occurrence(session=session, kind=item.kind, scope=item.scope,
                                       due_at=item.due_at, now=deps.clock.now(),
-                                      status="missed" if late else "done", savepoint=False,
-                                      detail=MISSED if late else "")
+                                      status=status, savepoint=False, detail=detail)
     except IntegrityError:
         raise _Taken from None
     _run_claimed(session, deps, job, item, occurrence, late=late, report=report)
+
+
+def _outcome(late: bool) -> tuple[str, str]:
+    """(status, detail) an occurrence is claimed with: the claim is written with its outcome."""
+    return ("missed", MISSED) if late else ("done", "")
 
 
 def _run_claimed(session, deps: Deps, job: Job, item, occurrence, *, late: bool, report: TickReport) -> None:
@@ -152,9 +156,10 @@ def _run_claimed(session, deps: Deps, job: Job, item, occurrence, *, late: bool,
 
 
 def _claim_and_run(session, deps: Deps, job: Job, item, *, late: bool, report: TickReport) -> None:
+    one = TickReport()  # counted as ran or missed only once its savepoint is released
     try:
         with session.begin_nested():
-            _claim_and_run_one(session, deps, job, item, late=late, report=report)
+            _claim_and_run_one(session, deps, job, item, late=late, report=one)
     except _Taken:  # claimed meanwhile by another tick or process: its savepoint is rolled back
         report.skipped += 1
         return
@@ -163,3 +168,6 @@ def _claim_and_run(session, deps: Deps, job: Job, item, *, late: bool, report: T
         report.failed += 1
         report.retry_from = min(report.retry_from or item.due_at, item.due_at)
         forget_read_ahead(session)  # what it cached (a day's run) went with its savepoint: the next one reads anew
+        return
+    report.ran += one.ran
+    report.missed += one.missed

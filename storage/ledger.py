@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from storage.models import Occurrence, ProcessedEvent
+from storage.rows import insert_values
 
 
 def first_delivery(*, session: Session, event_id: str, now: datetime) -> bool:
@@ -39,8 +40,7 @@ def claim_occurrence(
     ``detail`` is saved with `record_detail`."""
     occurrence = Occurrence(kind=kind, scope=scope, due_at=due_at, claimed_at=now, status=status, detail=detail)
     if not savepoint:
-        values = {column.key: getattr(occurrence, column.key) for column in _TABLE.columns if column.key != "id"}
-        occurrence.id = session.execute(_CLAIM, values).scalar_one()
+        occurrence.id = session.execute(_CLAIM, insert_values(occurrence)).scalar_one()
         return occurrence
     try:
         with session.begin_nested():
@@ -67,8 +67,7 @@ def claim_occurrences(*, session: Session, now: datetime,
                    for kind, scope, due_at, status, detail in claims]
     if not occurrences:
         return []
-    rows = [{column.key: getattr(occurrence, column.key) for column in _TABLE.columns if column.key != "id"}
-            for occurrence in occurrences]
+    rows = [insert_values(occurrence) for occurrence in occurrences]
     ids = {(kind, scope, due_at): occurrence_id
            for occurrence_id, kind, scope, due_at in session.execute(_CLAIM_MANY, rows)}
     for occurrence in occurrences:

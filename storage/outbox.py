@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from storage.models import OutboundMessage
 from storage.read_ahead import MISSING, stash, take
+from storage.rows import insert_values
 
 
 def enqueue(
@@ -52,8 +53,7 @@ def enqueue(
         except IntegrityError:
             return None
     session.flush()  # what the caller added first is written first, as a savepoint would: the row may refer to it
-    values = {column.key: getattr(message, column.key) for column in _TABLE.columns if column.key != "id"}
-    inserted = session.execute(statement, values).first()
+    inserted = session.execute(statement, insert_values(message)).first()
     if inserted is None:
         return None
     message.id = inserted[0]
