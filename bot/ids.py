@@ -50,6 +50,7 @@ class Action(StrEnum):
     RAID_EDIT = "raid.message.edit"
     RAID_SNOOZE = "raid.message.snooze"
     RAID_INPUT = "raid.modal.input"
+    RECORD_CLOSE = "record.message.close"  # a kind's other closing verbs: record.message.close.<verb>
     STANDUP_OPEN = "standup.prompt.answer"
     STANDUP_LOG_BLOCKER = "standup.digest.log_blocker"
     STANDUP_INPUT = "standup.modal.input"

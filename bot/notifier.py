@@ -23,6 +23,7 @@ from bot.outbound_lookup import find_posted, with_outbox_key
 from bot.slack_client import sending_client
 from storage.models import Member, OutboundMessage
 from storage.outbox import claim_next, finish
+from storage.raid import RECORD_EVENT, set_message
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,7 @@ def _record(session, deps: Deps, message: OutboundMessage, outcome: Outcome, rep
         log.warning("outbound %s: lease lost to another sender; its result stands", message.idempotency_key)
         return
     if outcome.kind == "sent":
+        _note_record_message(session, message, outcome)
         report.sent += 1
         report.recovered += outcome.recovered
     elif outcome.kind == "dead":
@@ -143,6 +145,16 @@ def _record(session, deps: Deps, message: OutboundMessage, outcome: Outcome, rep
     else:
         report.retried += 1
         log.info("outbound %s (%s) will retry: %s", message.idempotency_key, message.method, outcome.error)
+
+
+def _note_record_message(session, message: OutboundMessage, outcome: Outcome) -> None:
+    """A record's canonical message, sent late by a drain: the record learns where it is."""
+    metadata = message.payload.get("metadata") or {}
+    if message.method == "chat.postMessage" and metadata.get("event_type") == RECORD_EVENT and outcome.ts:
+        record_id = (metadata.get("event_payload") or {}).get("record_id")
+        if record_id:
+            set_message(session=session, item_id=int(record_id), channel=outcome.channel or message.channel,
+                        ts=outcome.ts)
 
 
 def _retry_after(exc: SlackApiError) -> float | None:

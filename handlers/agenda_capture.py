@@ -12,8 +12,9 @@ from bot.services.agenda_grammar import PREFIX, parse_action, parse_decision
 from bot.services.errors import UserError
 from handlers.agenda_flow import refresh_agenda
 from handlers.members import user_timezone
-from handlers.raid_capture import capture_from_thread
-from handlers.raid_common import ensure_user
+from bot.records.registry import spec_for
+from handlers.records.capture import capture_from_thread
+from handlers.records.common import ensure_user
 from storage.agenda_models import Agenda, Meeting
 from storage.models import Program
 
@@ -29,8 +30,8 @@ def capture_in_agenda(client: WebClient, deps: Deps, agenda_id: int, event: dict
     if program is None:
         return
     kind = match.group(1).lower()
-    if kind in ("blocker", "risk"):
-        capture_from_thread(client, deps, program, event)
+    if kind not in ("action", "decision"):  # the meeting's own record below; other kinds are the core's
+        capture_from_thread(client, deps, program, event, spec_for(kind), event["text"][match.end():])
     elif not _record(client, deps, program, agenda, kind, event, event["text"][match.end():]):
         return
     refresh_agenda(client, deps, agenda.id)

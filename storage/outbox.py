@@ -159,3 +159,19 @@ def last_posted_id(*, session: Session, target: str) -> int | None:
     """The newest queued message Slack accepted for ``target`` (a channel, or a person's DM): when it last worked."""
     return session.exec(select(func.max(OutboundMessage.id)).where(
         OutboundMessage.target == target, OutboundMessage.result_ts.is_not(None))).one()
+
+
+def drop_older_edits(*, session: Session, prefix: str, keep: str) -> None:
+    """Unsent edits of the same message queued before ``keep``: the newest edit carries the whole message,
+    so sending an older one after it would put old text back."""
+    session.exec(update(OutboundMessage)
+                 .where(OutboundMessage.idempotency_key.like(prefix + "%"),
+                        OutboundMessage.idempotency_key != keep, OutboundMessage.status == "pending")
+                 .values(status="superseded"))
+
+
+def refresh_unsent(*, session: Session, key: str, payload: dict) -> None:
+    """A post not yet sent (nor being sent) goes out with the newest content instead."""
+    session.exec(update(OutboundMessage)
+                 .where(OutboundMessage.idempotency_key == key, OutboundMessage.status == "pending")
+                 .values(payload=payload))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import String, bindparam, cast, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from storage.raid_models import Item, ItemCounter, ItemEvent
 from storage.read_ahead import MISSING, stash, take
+
+RECORD_EVENT = "tpmbot_record"  # the metadata event type of a record's canonical message
 
 
 def next_number(*, session: Session, program_id: int, kind: str) -> int:
@@ -91,3 +93,35 @@ def record_event(*, session: Session, item: Item, actor_id: str, action: str, ch
 
 def history(*, session: Session, item_id: int) -> list[ItemEvent]:
     return list(session.exec(select(ItemEvent).where(ItemEvent.item_id == item_id).order_by(ItemEvent.at, ItemEvent.id)))
+
+
+def item_by_inbox(*, session: Session, inbox_id: str) -> Item | None:
+    return session.exec(select(Item).where(Item.inbox_id == inbox_id)).first()
+
+
+def records(*, session: Session, program_id: int, kind: str, owner_id: str | None = None, severity: str | None = None,
+            overdue_at: datetime | None = None, words: tuple[str, ...] = (), include_closed: bool = False,
+            limit: int = 500) -> list[Item]:
+    """A kind's records in a program, oldest first: open ones unless ``include_closed``; by owner, by
+    severity, past their due date at ``overdue_at``, or with every one of ``words`` in the title, details
+    or note (case-insensitive)."""
+    query = select(Item).where(Item.program_id == program_id, Item.kind == kind)
+    if not include_closed:
+        query = query.where(Item.status == "open")
+    if owner_id is not None:
+        query = query.where(Item.owner_id == owner_id)
+    if severity is not None:
+        query = query.where(Item.severity == severity)
+    if overdue_at is not None:
+        query = query.where(Item.due_at.is_not(None), Item.due_at < overdue_at)
+    for word in words:
+        pattern = f"%{word.lower()}%"
+        query = query.where(func.lower(Item.title).like(pattern) | func.lower(Item.close_note).like(pattern)
+                            | func.lower(cast(Item.details, String)).like(pattern))
+    return list(session.exec(query.order_by(Item.created_at, Item.number).limit(limit)))
+
+
+def set_message(*, session: Session, item_id: int, channel: str, ts: str) -> None:
+    """Where the record's canonical message landed, unless already known."""
+    session.exec(update(Item).where(Item.id == item_id, Item.message_ts.is_(None))
+                 .values(message_channel=channel, message_ts=ts))

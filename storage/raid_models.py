@@ -1,4 +1,5 @@
-"""RAID register tables: blockers and risks share one item table, keyed per program (B-7, R-3)."""
+"""The record tables: every kind of record (blockers, risks, action items, decisions, …) shares one
+table, keyed per program (B-7, R-3, A-2, DEC-4), with its history beside it."""
 
 from __future__ import annotations
 
@@ -22,22 +23,25 @@ class ItemCounter(SQLModel, table=True):
 
 
 class Item(SQLModel, table=True):
-    """A blocker or a risk."""
+    """A record of any kind. Columns serve the kinds that have the field; `details` holds what only one
+    kind has (a decision's rationale and deciders)."""
 
     __tablename__ = "raid_item"
     __table_args__ = (
         UniqueConstraint("program_id", "kind", "number", name="uq_item_key"),
+        UniqueConstraint("inbox_id", name="uq_raid_item_inbox_id"),
         Index("ix_item_open", "program_id", "kind", "status"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     program_id: int = Field(sa_column=Column(Integer, ForeignKey("program.id", ondelete="CASCADE"), nullable=False))
-    kind: str = Field(max_length=16)  # blocker | risk
+    kind: str = Field(max_length=16)  # a KindSpec's name: blocker | risk | action | decision | …
     number: int
+    key: str = Field(default="", max_length=24)  # "B-7": the kind's prefix and the number, as shown
     title: str = Field(max_length=500)
     owner_id: str = Field(max_length=32)
     reporter_id: str = Field(max_length=32)
-    status: str = Field(default="open", max_length=16)  # blocker: open|resolved; risk: open|mitigated|closed|occurred
+    status: str = Field(default="open", max_length=16)  # "open", or one of the kind's closed statuses
     severity: Optional[str] = Field(default=None, max_length=16)  # blockers
     probability: Optional[int] = Field(default=None)  # risks, 1-5
     impact: Optional[int] = Field(default=None)  # risks, 1-5
@@ -48,14 +52,15 @@ class Item(SQLModel, table=True):
     message_channel: Optional[str] = Field(default=None, max_length=32)
     message_ts: Optional[str] = Field(default=None, max_length=32)
     close_note: str = Field(default="", max_length=1000)
+    closed_by: Optional[str] = Field(default=None, max_length=32)
+    details: dict = _json(dict)
+    version: int = Field(default=0)  # bumped by every change: the canonical message's edits follow it
+    # The inbound request that created it (bot/inbox): a re-processed request finds its record again.
+    inbox_id: Optional[str] = Field(default=None, max_length=80)
     snoozed_until: Optional[datetime] = _utc(nullable=True)  # no escalation opens (or climbs) until then
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
     closed_at: Optional[datetime] = _utc(nullable=True)
-
-    @property
-    def key(self) -> str:
-        return f"{'B' if self.kind == 'blocker' else 'R'}-{self.number}"
 
     @property
     def score(self) -> int | None:

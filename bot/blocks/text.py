@@ -86,3 +86,11 @@ def user(user_id: str) -> str:
 
 def channel(channel_id: str) -> str:
     return f"<#{channel_id}>"
+
+
+def slack_date(at, tz: str) -> str:
+    """A date each reader sees in their own zone (`<!date^…>`), with the fallback written in ``tz``."""
+    from bot.services.timezones import zone
+
+    local = at.astimezone(zone(tz))
+    return f"<!date^{int(at.timestamp())}^{{date_short_pretty}}|{local:%a} {local.day} {local:%b %Y}>"

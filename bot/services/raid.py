@@ -3,15 +3,19 @@ lists, and blocker ageing against severity SLAs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from bot.services.errors import NotAllowed, UserError
-from bot.services.raid_grammar import BlockerDraft, RiskDraft, parse_key
+from bot.records import service as records
+from bot.records.kinds.blocker import SPEC as BLOCKER
+from bot.records.kinds.risk import SPEC as RISK
+from bot.records.permissions import ensure_may_change, may_change  # noqa: F401  (the one permissions rule)
+from bot.records.registry import spec_for
+from bot.records.spec import Draft
+from bot.services.errors import UserError
+from bot.services.raid_grammar import BlockerDraft, RiskDraft
 from bot.services.timezones import zone
-from storage import raid as store
 from storage.models import Program
 from storage.raid_models import Item
 
@@ -23,135 +27,44 @@ WORKDAY_HOURS = 8
 DEFAULT_SLA_HOURS = {"critical": 4, "high": 1 * WORKDAY_HOURS, "medium": 3 * WORKDAY_HOURS, "low": 5 * WORKDAY_HOURS}
 
 
-@dataclass(frozen=True)
-class Actor:
-    user_id: str
-
+# ---- the first release's entry points, now the record core's verbs ------------------------------
 
 def create_blocker(*, session: Session, program: Program, draft: BlockerDraft, author_id: str, now: datetime,
                    source_link: str = "") -> Item:
-    item = Item(program_id=program.id, kind="blocker", number=store.next_number(
-        session=session, program_id=program.id, kind="blocker"), title=draft.title,
-        owner_id=draft.owner_id or author_id, reporter_id=author_id, severity=draft.severity,
-        due_at=draft.due.at if draft.due else None, source_link=source_link, created_at=now, updated_at=now)
-    session.add(item)
-    session.flush()
-    store.record_event(session=session, item=item, actor_id=author_id, action="created",
-                       changes=_snapshot(item), at=now)
-    return item
+    values = {"severity": draft.severity, "due": draft.due.at if draft.due else None}
+    return records.create(session=session, program=program, spec=BLOCKER, author_id=author_id, now=now,
+                          source_link=source_link, draft=Draft(draft.title, draft.owner_id, values, draft.due))
 
 
 def create_risk(*, session: Session, program: Program, draft: RiskDraft, author_id: str, now: datetime,
                 source_link: str = "") -> Item:
-    item = Item(program_id=program.id, kind="risk", number=store.next_number(
-        session=session, program_id=program.id, kind="risk"), title=draft.title,
-        owner_id=draft.owner_id or author_id, reporter_id=author_id, probability=draft.probability,
-        impact=draft.impact, mitigation=draft.mitigation, review_at=draft.review.at if draft.review else None,
-        source_link=source_link, created_at=now, updated_at=now)
-    session.add(item)
-    session.flush()
-    store.record_event(session=session, item=item, actor_id=author_id, action="created",
-                       changes=_snapshot(item), at=now)
-    return item
-
-
-def _snapshot(item: Item) -> dict:
-    return {"title": item.title, "owner": item.owner_id, "severity": item.severity, "probability": item.probability,
-            "impact": item.impact, "due_at": item.due_at.isoformat() if item.due_at else None,
-            "review_at": item.review_at.isoformat() if item.review_at else None, "mitigation": item.mitigation}
+    values = {"probability": draft.probability, "impact": draft.impact, "mitigation": draft.mitigation,
+              "review": draft.review.at if draft.review else None}
+    return records.create(session=session, program=program, spec=RISK, author_id=author_id, now=now,
+                          source_link=source_link, draft=Draft(draft.title, draft.owner_id, values, draft.review))
 
 
 def find_item(*, session: Session, program: Program, kind: str, key: str) -> Item:
-    number = parse_key(key, kind)
-    item = store.item_by_number(session=session, program_id=program.id, kind=kind, number=number)
-    if item is None:
-        letter = "B" if kind == "blocker" else "R"
-        raise UserError(f"There is no {letter}-{number} in {program.name}. See them with `/{kind} list all`.",
-                        f"/{kind} list all")
-    return item
-
-
-def may_change(item: Item, program: Program, user_id: str) -> bool:
-    return user_id in (item.owner_id, item.reporter_id) or user_id in program.leads
-
-
-def ensure_may_change(item: Item, program: Program, user_id: str) -> None:
-    if not may_change(item, program, user_id):
-        people = list(dict.fromkeys([item.owner_id, item.reporter_id, *program.leads]))
-        names = ", ".join(f"<@{u}>" for u in people)
-        raise NotAllowed(f"Only {item.key}'s owner, its reporter or a program lead can change it: {names}.")
-
-
-def _change(session: Session, item: Item, actor: str, action: str, changes: dict, now: datetime) -> Item:
-    item.updated_at = now
-    session.add(item)
-    store.record_event(session=session, item=item, actor_id=actor, action=action, changes=changes, at=now)
-    return item
+    return records.find(session=session, program=program, spec=spec_for(kind), key=key)
 
 
 def resolve(*, session: Session, program: Program, item: Item, actor: str, now: datetime, note: str = "",
             status: str | None = None) -> Item:
-    """Resolve a blocker, or close a risk (status closed, mitigated or occurred)."""
-    ensure_may_change(item, program, actor)
-    final = status or ("resolved" if item.kind == "blocker" else "closed")
-    if not item.is_open:
-        raise UserError(f"{item.key} is already {item.status}.", f"/{item.kind} reopen {item.key}"
-                        if item.kind == "blocker" else "/risk list all")
-    before = item.status
-    item.status, item.closed_at, item.close_note = final, now, note[:1000]
-    return _change(session, item, actor, final, {"status": [before, final], "note": note}, now)
-
-
-def reopen(*, session: Session, program: Program, item: Item, actor: str, now: datetime) -> Item:
-    ensure_may_change(item, program, actor)
-    if item.is_open:
-        raise UserError(f"{item.key} is already open.", f"/{item.kind} list")
-    before = item.status
-    item.status, item.closed_at, item.close_note = "open", None, ""
-    return _change(session, item, actor, "reopened", {"status": [before, "open"]}, now)
+    """Resolve a blocker, or close a risk (status closed, mitigated or occurred): the kind's closing verb."""
+    return records.close(session=session, program=program, item=item, actor=actor, now=now, note=note, status=status)
 
 
 def assign(*, session: Session, program: Program, item: Item, actor: str, owner_id: str, now: datetime) -> Item:
-    ensure_may_change(item, program, actor)
-    before = item.owner_id
-    item.owner_id = owner_id
-    return _change(session, item, actor, "assigned", {"owner": [before, owner_id]}, now)
-
-
-def snooze(*, session: Session, program: Program, item: Item, actor: str, now: datetime, until: datetime) -> Item:
-    """Hold the item's escalation (and keep a new one from opening) until ``until``."""
-    ensure_may_change(item, program, actor)
-    if not item.is_open:
-        raise UserError(f"{item.key} is {item.status}: there is nothing to snooze.", f"/{item.kind} list")
-    before = item.snoozed_until.isoformat() if item.snoozed_until else None
-    item.snoozed_until = until
-    return _change(session, item, actor, "snoozed", {"snoozed_until": [before, until.isoformat()]}, now)
+    return records.assign(session=session, program=program, item=item, actor=actor, owner_id=owner_id, now=now)
 
 
 def update_risk(*, session: Session, program: Program, item: Item, actor: str, now: datetime,
                 probability: int | None = None, impact: int | None = None, mitigation: str | None = None) -> Item:
-    ensure_may_change(item, program, actor)
-    changes = {}
-    for name, value in (("probability", probability), ("impact", impact), ("mitigation", mitigation)):
-        if value is not None and getattr(item, name) != value:
-            changes[name] = [getattr(item, name), value]
-            setattr(item, name, value)
-    if not changes:
+    values = {k: v for k, v in (("probability", probability), ("impact", impact), ("mitigation", mitigation))
+              if v is not None}
+    if not values:
         raise UserError("Nothing to change: give p:, i: or mitigation:.", "/risk update R-3 p:2 mitigation: second vendor")
-    return _change(session, item, actor, "updated", changes, now)
-
-
-def edit(*, session: Session, program: Program, item: Item, actor: str, now: datetime, **fields) -> Item:
-    """Apply the edit modal's fields (title, owner_id, severity, due_at, probability, impact, review_at, mitigation)."""
-    ensure_may_change(item, program, actor)
-    changes = {}
-    for name, value in fields.items():
-        old = getattr(item, name)
-        if old != value:
-            changes[name] = [old.isoformat() if isinstance(old, datetime) else old,
-                             value.isoformat() if isinstance(value, datetime) else value]
-            setattr(item, name, value)
-    return _change(session, item, actor, "edited", changes, now) if changes else item
+    return records.edit(session=session, program=program, item=item, actor=actor, now=now, values=values)
 
 
 # ---- ageing --------------------------------------------------------------------------------------
@@ -212,7 +125,7 @@ def sla_for(program: Program, severity: str) -> float:
 
 
 def past_sla(item: Item, program: Program, now: datetime) -> bool:
-    if item.kind != "blocker" or not item.is_open or item.severity is None:
+    if not item.is_open or item.severity is None:  # only what has a severity has an SLA
         return False
     limit = sla_for(program, item.severity)
     if item.severity == "critical":

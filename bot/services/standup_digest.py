@@ -14,6 +14,9 @@ from storage.outbox import by_key, enqueue
 from storage.standup_models import StandupRun
 
 
+DIGEST_EVENT = "tpmbot_standup_digest"  # its thread takes `blocker:`, `action:`, … replies
+
+
 def digest_key(run: StandupRun) -> str:
     return f"standup.digest:{run.id}"
 
@@ -27,8 +30,10 @@ def digest_payload(*, session: Session, program: Program, run: StandupRun, now: 
 def queue_digest(*, session: Session, program: Program, run: StandupRun, now: datetime,
                  occurrence_id: int | None = None) -> OutboundMessage | None:
     """Queue the run's digest unless it already is (or was sent); returns the queued row or None."""
+    payload = {**digest_payload(session=session, program=program, run=run, now=now),
+               "metadata": {"event_type": DIGEST_EVENT, "event_payload": {"run_id": run.id}}}
     return enqueue(session=session, key=digest_key(run), team_id=program.team_id, method="chat.postMessage",
-                   payload=digest_payload(session=session, program=program, run=run, now=now), now=now,
+                   payload=payload, now=now,
                    occurrence_id=occurrence_id, program_id=program.id)
 
 

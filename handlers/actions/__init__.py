@@ -2,12 +2,13 @@
 
 from slack_bolt import App
 
-from handlers.actions import agenda, escalation, raid, settings, standup
+from handlers import records
+from handlers.actions import agenda, escalation, settings, standup
 
 
 def register(app: App) -> None:
     settings.register(app)
-    raid.register(app)
+    records.register(app)
     standup.register(app)
     escalation.register(app)
     agenda.register(app)

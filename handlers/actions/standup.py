@@ -7,13 +7,16 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.blocks.raid import build_item_modal
+from bot.blocks.records import record_modal
 from bot.blocks.standups import build_answer_modal
 from bot.ids import Action
 from bot.services.errors import UserError
 from bot.services.standups import current_answers
 from bot.services.standups import ensure_participant
+from bot.records.kinds.blocker import SPEC as BLOCKER
 from handlers.guard import guarded
+from handlers.members import user_timezone
+from handlers.records.modal import ensure_member
 from storage.models import Program
 from storage.standup_models import StandupAnswer, StandupRun
 
@@ -40,10 +43,12 @@ def on_log_blocker(ack: Ack, body: dict, action: dict, client: WebClient, contex
         row = session.get(StandupAnswer, int(action.get("value") or 0))
         run = session.get(StandupRun, row.run_id) if row else None
         program = session.get(Program, run.program_id) if run else None
-    if row is None or program is None:
+    if row is None or program is None or program.team_id != (body.get("team") or {}).get("id"):
         raise UserError("That stand-up answer no longer exists.", "/blocker list")
-    view = build_item_modal("blocker", {"channel_id": program.channel_id, "source_link": ""},
-                            title=row.blockers, owner=row.user_id)
+    ensure_member(client, program.channel_id, body["user"]["id"])  # a private program's answers stay in it
+    tz = user_timezone(client, deps, program.team_id, body["user"]["id"])
+    view = record_modal(BLOCKER, {"channel_id": program.channel_id, "source_link": ""}, tz,
+                        prefill={"title": row.blockers, "owner": row.user_id})
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

@@ -3,6 +3,8 @@ so the help text is generated from the very table that routes (it cannot drift).
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +14,10 @@ from slack_sdk import WebClient
 
 from bot.blocks.help import HelpLine, HelpSection, build_command_help
 from bot.deps import Deps
+from bot.services.errors import UserError
 from handlers.guard import guarded
+
+KEY_LIKE = re.compile(r"^[A-Za-z]{1,4}-\d+$")
 
 
 @dataclass
@@ -25,6 +30,7 @@ class CommandCall:
     body: dict
     deps: Deps
     text: str  # what follows the subcommand word (or the whole text for free-text handlers)
+    inbox_id: str | None = None  # the durable record of this request (bot/inbox), when there is one
 
     @property
     def team_id(self) -> str:
@@ -70,11 +76,16 @@ class CommandRouter:
     _text: Route | None = None
 
     def sub(self, name: str, *, usage: str, summary: str, aliases: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+        """A verb. Registering a verb again replaces it (a kind's own `list` over the shared one)."""
         def decorate(handler: Handler) -> Handler:
             route = Route(usage, summary, handler, aliases)
+            replaced = self._subs.get(name.lower())
             for word in (name, *aliases):
                 self._subs[word.lower()] = route
-            self._order.append(route)
+            if replaced is not None:
+                self._order[self._order.index(replaced)] = route
+            else:
+                self._order.append(route)
             return handler
         return decorate
 
@@ -111,7 +122,27 @@ class CommandRouter:
         route = self._subs.get(word.lower())
         if route is not None:
             return route, rest.strip()
+        self._refuse_mistyped_verb(word, rest.strip())
         return self._text, text
+
+    def _refuse_mistyped_verb(self, word: str, rest: str) -> None:
+        """`/blocker lst`, `/blocker reassign B-3 @bob`: a word that reads as a verb is not a title.
+
+        It reads as one when it is close to a verb and stands alone, or when a key follows it."""
+        if self._text is None or not self._subs:
+            return
+        first_of_rest = rest.split()[0] if rest.split() else ""
+        close = difflib.get_close_matches(word.lower(), list(self._subs), n=1, cutoff=0.7)
+        followed_by_key = bool(KEY_LIKE.match(first_of_rest))
+        if close and (not rest or followed_by_key):
+            usage = self._subs[close[0]].usage
+            raise UserError(f"`{self.command} {word}` isn't something I know — did you mean `{self.command} {close[0]}`?"
+                            " Nothing was saved.", usage)
+        if followed_by_key and word.isalpha():
+            verbs = ", ".join(sorted({r.usage.split()[1] for r in self._order if len(r.usage.split()) > 1
+                                      and r.usage.split()[1].isalpha()}))
+            raise UserError(f"`{self.command} {word}` isn't something I know. The verbs are: {verbs}. "
+                            "Nothing was saved.", f"{self.command} help")
 
     def listener(self, ack: Ack, body: dict, client: WebClient, respond: Respond, context: dict[str, Any]) -> None:
         text = body.get("text") or ""
@@ -124,7 +155,7 @@ class CommandRouter:
             problem = f"`{self.command} {word}` isn't something I know." if word else None
             ack(text=f"{self.command} help", blocks=build_command_help(self.help_section(), problem))
             return
-        route.handler(CommandCall(ack, respond, client, body, context["deps"], rest))
+        route.handler(CommandCall(ack, respond, client, body, context["deps"], rest, context.get("inbox_id")))
 
     def reply_help(self, ack: Ack) -> None:
         ack(text=f"{self.command} help", blocks=build_command_help(self.help_section()))

@@ -1,5 +1,5 @@
 """Message and global shortcuts. SHORTCUTS is the table the app registers from and the manifest
-lists: the blocker and risk work adds "Log as blocker" and "Log as risk" here."""
+lists, one "Log as …" per record kind that has one."""
 
 from __future__ import annotations
 
@@ -25,13 +25,14 @@ class Shortcut:
 
 
 def _shortcuts() -> tuple[Shortcut, ...]:
-    from bot.ids import Callback
-    from handlers.shortcuts import raid
+    """Every record kind with a shortcut name gets "Log as <kind>" (callback `<kind>.shortcut.log`)."""
+    from bot.records.registry import KINDS
+    from handlers.records.capture import shortcut_listener
 
-    return (
-        Shortcut(Callback.LOG_BLOCKER.value, "Log as blocker", "Record this message as a blocker", raid.on_log_blocker),
-        Shortcut(Callback.LOG_RISK.value, "Log as risk", "Record this message as a risk", raid.on_log_risk),
-    )
+    return tuple(Shortcut(f"{spec.name}.shortcut.log", spec.shortcut_name,
+                          f"Record this message as {'an' if spec.label[0] in 'AEIOU' else 'a'} {spec.label.lower()}",
+                          shortcut_listener(spec))
+                 for spec in KINDS if spec.shortcut_name)
 
 
 SHORTCUTS: tuple[Shortcut, ...] = _shortcuts()

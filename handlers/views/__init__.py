@@ -2,12 +2,11 @@
 
 from slack_bolt import App
 
-from handlers.views import agenda_setup, raid, setup, standup, standup_setup
+from handlers.views import agenda_setup, setup, standup, standup_setup
 
 
 def register(app: App) -> None:
     setup.register(app)
-    raid.register(app)
     standup.register(app)
     standup_setup.register(app)
     agenda_setup.register(app)

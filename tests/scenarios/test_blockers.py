@@ -32,13 +32,17 @@ def test_one_line_blocker_is_stored_posted_and_confirmed(slack, bot, deps, works
     assert (item.key, item.owner_id, item.reporter_id, item.severity) == ("B-1", "U0DIETER", "U0ALICE", "high")
     # Alice is in Los Angeles: "friday" typed on Tuesday 1 Dec is Friday 4 Dec, 17:00 her time.
     assert item.due_at == datetime(2026, 12, 5, 1, 0, tzinfo=timezone.utc)
-    assert item.title == "waiting on API keys from <@U0DIETER>"
-    [post] = sandbox.calls_to("chat.postMessage")
+    assert item.title == "waiting on API keys"  # the owner's mention stays out of the title
+    post, notice = sandbox.calls_to("chat.postMessage")
     assert post.args["channel"] == "C0APOLLO" and "B-1" in post.args["text"]
+    # The new owner is told at once, by DM, with the record and its buttons.
+    assert notice.args["channel"] == "U0DIETER" and "<@U0ALICE> made you the owner" in json.dumps(notice.args["blocks"])
+    assert "raid.message.resolve" in json.dumps(notice.args["blocks"])
     buttons = [e.get("action_id") for b in post.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert buttons == ["raid.message.resolve", "raid.message.edit", "raid.message.reassign", "raid.message.snooze"]
     assert (item.message_channel, item.message_ts) == ("C0APOLLO", post.response["ts"])
-    assert "*Blocker B-1*: waiting on API keys from <@U0DIETER>" in json.dumps(post.args["blocks"])  # a live mention
+    assert "*Blocker B-1*: waiting on API keys" in json.dumps(post.args["blocks"])
+    assert "*Owner*\\n<@U0DIETER>" in json.dumps(post.args["blocks"])  # a live mention
     reply = last_ephemeral(workspace, "U0ALICE")["text"]
     assert "Logged blocker *B-1* — owner <@U0DIETER>, severity high, due Fri 4 Dec 2026 (America/Los_Angeles)" in reply
     with deps.session() as session:
@@ -95,9 +99,13 @@ def test_resolve_button_checks_who_may_and_edits_the_one_message(slack, bot, dep
     bot.wait_idle()
     assert items(deps)[0].status == "resolved"
     [update] = sandbox.calls_to("chat.update")
-    assert update.args["ts"] == item.message_ts and len(sandbox.calls_to("chat.postMessage")) == 1
+    in_channel = [c for c in sandbox.calls_to("chat.postMessage") if c.args["channel"] == "C0APOLLO"]
+    assert update.args["ts"] == item.message_ts and len(in_channel) == 1
     edited = workspace.get_message("C0APOLLO", item.message_ts)
-    assert "Resolved" in json.dumps(edited["blocks"]) and "raid.message.reopen" in json.dumps(edited["blocks"])
+    assert "raid.message.reopen" in json.dumps(edited["blocks"])
+    # A closed record's message says who closed it and when; the person who pressed it is told.
+    assert "*Resolved* by <@U0DIETER> <!date^" in json.dumps(edited["blocks"])
+    assert "B-1 is now resolved" in last_ephemeral(workspace, "U0DIETER")["text"]
 
     slack.block_action("raid.message.reopen", value=str(item.id), user="U0ALICE", channel="C0APOLLO",
                        message=edited)

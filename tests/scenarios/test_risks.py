@@ -28,7 +28,7 @@ def test_risk_capture_scores_and_confirms(slack, bot, deps, workspace, sandbox):
     assert risk.mitigation == "ask for a beta build" and risk.review_at is not None
     text = reply(workspace)["text"]
     assert "Logged risk *R-1* — owner <@U0BOB>, score 20 (P4 × I5), review Thu 10 Dec 2026 (America/Los_Angeles)" in text
-    [post] = sandbox.calls_to("chat.postMessage")
+    [post] = [c for c in sandbox.calls_to("chat.postMessage") if c.args["channel"] == "C0APOLLO"]
     assert "Score*\\n20" in json.dumps(post.args["blocks"]) and "raid.message.resolve" in json.dumps(post.args["blocks"])
 
 

@@ -6,7 +6,10 @@ from zoneinfo import ZoneInfo
 
 from sandbox.blockkit import validate_message, validate_view
 
-from bot.blocks.raid import build_blocker_list, build_item_message, build_item_modal, build_risk_list
+from bot.blocks.records import record_list, record_message, record_modal
+from bot.blocks.risk import risk_list
+from bot.records.kinds.blocker import SPEC as BLOCKER
+from bot.records.kinds.risk import SPEC as RISK
 from bot.services.raid import (
     WORKDAY_END, WORKDAY_START, business_hours_between, past_sla, risk_matrix, sla_for, top_risks,
 )
@@ -93,10 +96,10 @@ def test_top_risks_and_matrix():
 
 def test_builders_render_within_limits():
     long = blocker("high", title="<b>" * 166, source_link="https://sandbox.slack.test/archives/C/p1")
-    assert validate_message(build_item_message(long, "Asia/Tokyo"), "t") == []
+    assert validate_message(record_message(long, "Asia/Tokyo"), "t") == []
     many = [blocker(created=MON + timedelta(minutes=i)) for i in range(60)]
-    blocks = build_blocker_list(many, MON + timedelta(days=1), "Open blockers")
+    blocks = record_list(BLOCKER, many, MON + timedelta(days=1), "Open blockers")
     assert validate_message(blocks, "t") == [] and "…and 20 more." in str(blocks)
-    assert validate_message(build_risk_list([risk(n, 3, 4) for n in range(1, 50)], "Top", True), "t") == []
-    assert validate_view(build_item_modal("blocker", {"channel_id": "C"}, title="y" * 3000)) == []
-    assert validate_view(build_item_modal("risk", {"item_id": 1}, probability=5, impact=1, editing="R-12")) == []
+    assert validate_message(risk_list([risk(n, 3, 4) for n in range(1, 50)], "Top", True), "t") == []
+    assert validate_view(record_modal(BLOCKER, {"channel_id": "C"}, "UTC", prefill={"title": "y" * 3000})) == []
+    assert validate_view(record_modal(RISK, {"item_id": 1}, "UTC", item=risk(12, 5, 1))) == []

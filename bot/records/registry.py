@@ -1,0 +1,19 @@
+"""Every kind of record, in the order help and App Home list them."""
+
+from __future__ import annotations
+
+from bot.records.kinds import action, blocker, decision, risk
+from bot.records.spec import KindSpec
+
+KINDS: tuple[KindSpec, ...] = (blocker.SPEC, risk.SPEC, action.SPEC, decision.SPEC)
+BY_NAME: dict[str, KindSpec] = {spec.name: spec for spec in KINDS}
+BY_PREFIX: dict[str, KindSpec] = {spec.prefix: spec for spec in KINDS}
+BY_THREAD_PREFIX: dict[str, KindSpec] = {word: spec for spec in KINDS for word in spec.thread_prefixes}
+
+
+def spec_for(kind: str) -> KindSpec:
+    return BY_NAME[kind]
+
+
+def spec_of(item) -> KindSpec:
+    return BY_NAME[item.kind]
