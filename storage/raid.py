@@ -125,3 +125,17 @@ def set_message(*, session: Session, item_id: int, channel: str, ts: str) -> Non
     """Where the record's canonical message landed, unless already known."""
     session.exec(update(Item).where(Item.id == item_id, Item.message_ts.is_(None))
                  .values(message_channel=channel, message_ts=ts))
+
+
+def due_between(*, session: Session, kinds: tuple[str, ...], start: datetime, end: datetime) -> list[tuple[Item, str, str]]:
+    """Open records of ``kinds`` due in (start, end], with their program's and their owner's timezone (the
+    owner's is empty when the bot has never seen them). One query, oldest due first."""
+    from storage.models import Member, Program
+
+    query = (select(Item, Program.timezone, Member.timezone)
+             .join(Program, Program.id == Item.program_id)
+             .outerjoin(Member, (Member.team_id == Program.team_id) & (Member.user_id == Item.owner_id))
+             .where(Item.kind.in_(kinds), Item.status == "open", Item.due_at > start, Item.due_at <= end,
+)
+             .order_by(Item.due_at, Item.id))
+    return [(item, program_tz, owner_tz or "") for item, program_tz, owner_tz in session.exec(query)]

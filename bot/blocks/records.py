@@ -192,4 +192,4 @@ def record_modal(spec: KindSpec, metadata: dict, tz: str, *, item: Item | None =
             "title": {"type": "plain_text", "text": title[:24]},
             "submit": {"type": "plain_text", "text": "Save"}, "close": {"type": "plain_text", "text": "Cancel"},
             "private_metadata": json.dumps(metadata),
-            "blocks": [_input(f, values.get(f.name), tz) for f in spec.fields]}
+            "blocks": [_input(f, values.get(f.name), tz) for f in spec.fields if f.in_modal]}

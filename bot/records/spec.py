@@ -30,6 +30,7 @@ class FieldSpec:
     max_length: int = 500
     placeholder: str = ""
     to_value: Callable[[str], Any] | None = None  # a select's value as stored (int("3"))
+    in_modal: bool = True  # False: set by a verb only (a pending decision's date)
 
     @property
     def block_id(self) -> str:
@@ -98,6 +99,8 @@ class KindSpec:
     shortcut_name: str = ""  # "Log as blocker"; empty: no message shortcut
     edit_title_label: str = "What is it?"
     escalates: bool = False  # has escalation rules (bot/services/escalation_rules)
+    reminds: bool = False  # the owner is reminded on the due morning (their zone) and when it is overdue
+    overdue_to_leads: bool = False  # overdue, it also goes to the program's escalation channel
     # (session=, program=, item=, actor=, now=) -> the other records a new one changed
     after_create: tuple[Callable[..., list[Any]], ...] = ()
 

@@ -149,7 +149,11 @@ class CommandRouter:
         if text.strip().lower() in ("help", "?") and "help" not in self._subs:
             self.reply_help(ack)
             return
-        route, rest = self.route(text)
+        try:
+            route, rest = self.route(text)
+        except UserError as refusal:  # a mistyped verb: answered in the ack, as Slack shows it, only to them
+            ack(text=refusal.reply_text())
+            return
         if route is None:
             word = text.strip().split()[0] if text.strip() else ""
             problem = f"`{self.command} {word}` isn't something I know." if word else None

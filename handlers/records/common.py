@@ -14,6 +14,7 @@ from bot.records import message
 from bot.records.registry import spec_of
 from bot.services.errors import UserError
 from handlers.escalation_sync import sync_escalation
+from handlers.members import user_timezone
 from storage.models import Program
 from storage.programs import program_for_channel
 from storage.raid_models import Item
@@ -68,6 +69,8 @@ def change_and_sync(client: WebClient, deps: Deps, item_id: int, program: Progra
         queued = message.queue_sync(session=session, program=program, item=item, now=now,
                                     new_owner_by=actor if new_owner else None)
     message.send(deps, client, item, queued)
+    if new_owner and item.owner_id != actor:
+        user_timezone(client, deps, program.team_id, item.owner_id)  # their reminders follow their zone
     follow_escalation(client, deps, item, actor=actor)
     return item, queued.posted
 

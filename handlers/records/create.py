@@ -10,6 +10,7 @@ from bot.blocks.records import created_reply
 from bot.deps import Deps
 from bot.records import message, service
 from bot.records.spec import Draft, KindSpec
+from handlers.members import user_timezone
 from handlers.records.common import delivery_note, follow_escalation
 from storage.models import Program
 from storage.raid_models import Item
@@ -18,6 +19,8 @@ from storage.raid_models import Item
 def create_record(client: WebClient, deps: Deps, program: Program, spec: KindSpec, draft: Draft, author_id: str, *,
                   source_link: str = "", inbox_id: str | None = None, details: dict | None = None) -> tuple[Item, str]:
     """Store, post and confirm; returns the record and the reply for its author."""
+    if draft.owner_id and draft.owner_id != author_id:
+        user_timezone(client, deps, program.team_id, draft.owner_id)  # their reminders follow their zone
     now = deps.clock.now()
     with deps.session() as session:
         item = service.create(session=session, program=program, spec=spec, draft=draft, author_id=author_id, now=now,

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.records import changed_reply
 from bot.ids import Action
@@ -38,7 +39,7 @@ def _end_of_day(raw: str, tz: str) -> datetime:
 def read_form(spec: KindSpec, view: dict, tz: str, now: datetime) -> tuple[Draft, dict[str, str]]:
     values, errors, read = ViewValues(view), {}, {}
     when = None
-    for field in spec.fields:
+    for field in (f for f in spec.fields if f.in_modal):
         if field.input in ("text", "long_text"):
             text = values.text(field.block_id, A)
             value = tidy(text) if field.name == "title" else text.strip()
@@ -98,10 +99,14 @@ def on_record_submitted(ack: Ack, body: dict, view: dict, client: WebClient, con
 
 def ensure_member(client: WebClient, channel_id: str, user_id: str) -> None:
     """A modal's channel comes from the client: a person logs into a private channel only if they are in it."""
-    info = client.conversations_info(channel=channel_id)["channel"]
-    if not (info.get("is_private") or info.get("is_group")):
-        return
-    members = client.conversations_members(channel=channel_id, limit=1000).get("members") or []
+    try:
+        info = client.conversations_info(channel=channel_id)["channel"]
+        if not (info.get("is_private") or info.get("is_group")):
+            return
+        members = client.conversations_members(channel=channel_id, limit=1000).get("members") or []
+    except SlackApiError as exc:
+        raise UserError("I can't see that channel, so nothing was logged there. Invite me with `/invite @tpmbot`.",
+                        "/blocker list") from exc
     if user_id not in members:
         raise UserError("You can only log items in a private channel you are a member of.", "/blocker list")
 

@@ -47,5 +47,6 @@ SPEC = KindSpec(
     facts=lambda item, tz: [("Due", "date:due_at")],
     understood=_understood,
     thread_prefixes=("action",),
+    reminds=True,
     shortcut_name="Log as action item",
 )

@@ -39,15 +39,15 @@ def split_rationale(text: str, example: str) -> tuple[str, str]:
 
 
 def parse(text: str, tz: str, now: datetime) -> Draft:
-    """`<what was decided> [why: …] [@decider …] [supersedes DEC-n]`: recorded as decided, now."""
-    rest, rationale = split_rationale(text, EXAMPLE)
+    """`<what was decided> [why: …] [@decider …] [supersedes DEC-n]`: recorded as decided, now. Every
+    mention, wherever it is, names a decider."""
+    deciders = list(dict.fromkeys(m.group(1) for m in g.MENTION.finditer(text or "")))
+    rest, rationale = split_rationale(g.MENTION.sub(" ", text or ""), EXAMPLE)
     supersedes = None
     if match := _SUPERSEDES.search(rest):
         supersedes = f"DEC-{g.parse_key(match.group(1), 'DEC', 'decision', EXAMPLE)}"
         rest = rest[: match.start()] + " " + rest[match.end():]
-    deciders = list(dict.fromkeys(m.group(1) for m in g.MENTION.finditer(rest)))
-    rest = g.MENTION.sub(" ", rest)
-    _, _ = g.take_owner(rest, EXAMPLE)  # a typed `@nobody` is an error here too
+    g.take_owner(rest + " " + rationale, EXAMPLE)  # a typed `@nobody` is an error here too
     title = g.title_of(rest, EXAMPLE, "the decision")
     return Draft(title, deciders[0] if deciders else None,
                  {"rationale": rationale, "deciders": deciders, "supersedes": supersedes}, None,
@@ -117,6 +117,7 @@ SPEC = KindSpec(
         FieldSpec("title", "What was decided?", "title", "long_text", optional=False),
         FieldSpec("rationale", "Why", "details.rationale", "long_text", max_length=RATIONALE_MAX, default=""),
         FieldSpec("owner", "Decided by", "owner_id", "user", placeholder="Defaults to you"),
+        FieldSpec("due", "Decide by", "due_at", "date", in_modal=False),  # a pending one's date
     ),
     grammar=parse,
     usage="/decision <what was decided> [why: <rationale>] [@decider …] [supersedes DEC-n]",
@@ -130,6 +131,8 @@ SPEC = KindSpec(
     open_label="Pending",
     modal_status=DecisionStatus.DECIDED,
     thread_prefixes=("decision",),
+    reminds=True,
+    overdue_to_leads=True,
     shortcut_name="Log as decision",
     edit_title_label="What was decided?",
     after_create=(lambda **kw: supersede(**kw),),
