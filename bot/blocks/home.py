@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ButtonElement, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock,
+)
 from slack_sdk.models.views import View
 
 from bot.blocks.raid import item_summary
 from bot.blocks.text import channel, clip, escape
+from bot.ids import Action
+from bot.records.registry import spec_of
 from bot.services.programs import describe_working_days
 from bot.services.raid import describe_age
 from storage.models import Program
@@ -25,12 +29,17 @@ def build_home(user_id: str, programs: list[Program], *, rags: dict[int, tuple[s
     blocks = [HeaderBlock(text="tpmbot"), SectionBlock(text=MarkdownTextObject(
         text=f"Hi <@{user_id}>. Type `/tpm help` in any channel to see every command."))]
     blocks.append(DividerBlock())
-    lines = [f"• {item_summary(item)} — {escape(program.name)}"
-             + (f", open {describe_age(item.created_at, now)}" if now else "") for item, program in owned[:MAX_ITEMS]]
+    blocks.append(SectionBlock(text=MarkdownTextObject(
+        text="*Your open items*" + ("" if owned else "\nNothing open is yours."))))
+    for item, program in owned[:MAX_ITEMS]:  # each with its kind's closing button, as on its own message
+        closing = spec_of(item).primary_closing
+        line = f"{item_summary(item)} — {escape(program.name)}" + (
+            f", open {describe_age(item.created_at, now)}" if now else "")
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(line, 3000)), accessory=ButtonElement(
+            text=closing.label, action_id=Action.RAID_RESOLVE.value, value=str(item.id))))
     if len(owned) > MAX_ITEMS:
-        lines.append(f"…and {len(owned) - MAX_ITEMS} more: `/blocker list mine`, `/risk list mine`.")
-    blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(
-        "*Your open items*\n" + ("\n".join(lines) if lines else "Nothing open is yours."), 3000))))
+        more = ", ".join(f"`/{kind} list mine`" for kind in sorted({i.kind for i, _ in owned}))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"…and {len(owned) - MAX_ITEMS} more: {more}.")]))
     blocks.append(DividerBlock())
     if programs:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Programs you lead*")))

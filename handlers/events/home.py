@@ -1,4 +1,4 @@
-"""App Home: published when the user opens it."""
+"""App Home: published when the user opens it, and again after they change a record from it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.blocks.home import build_home
+from bot.deps import Deps
 from bot.services.status_report import rag_status
 from storage.programs import programs_in
 from storage.raid import open_items_of
@@ -15,15 +16,20 @@ from storage.raid import open_items_of
 def on_app_home_opened(event: dict, body: dict, client: WebClient, context: dict[str, Any]) -> None:
     if event.get("tab", "home") != "home":
         return
-    deps = context["deps"]
-    user_id = event["user"]
+    publish_home(client, context["deps"], body.get("team_id", ""), event["user"])
+
+
+def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> None:
     now = deps.clock.now()
     with deps.session() as session:
-        programs = programs_in(session=session, team_id=body.get("team_id", ""))
+        programs = programs_in(session=session, team_id=team_id)
         led = [p for p in programs if user_id in p.leads]
         open_items = open_items_of(session=session, program_ids=[p.id for p in programs])
     by_program = {p.id: p for p in programs}
-    rags = {p.id: rag_status(p, [i for i in open_items if i.program_id == p.id and i.kind == "blocker"],
-                             [i for i in open_items if i.program_id == p.id and i.kind == "risk"], now) for p in led}
+    open_by = {(p.id, kind): [] for p in led for kind in ("blocker", "risk")}
+    for item in open_items:
+        open_by.setdefault((item.program_id, item.kind), []).append(item)
+    # The RAG rules read a program's open blockers and risks (bot/services/status_report.py).
+    rags = {p.id: rag_status(p, open_by[(p.id, "blocker")], open_by[(p.id, "risk")], now) for p in led}
     owned = [(i, by_program[i.program_id]) for i in open_items if i.owner_id == user_id]
     client.views_publish(user_id=user_id, view=build_home(user_id, led, rags=rags, owned=owned, now=now))

@@ -15,6 +15,7 @@ from bot.records.permissions import ensure_may_change
 from bot.records.registry import spec_of
 from bot.services.errors import UserError
 from bot.services.escalations import SNOOZE_CHOICES
+from handlers.events.home import publish_home
 from handlers.guard import guarded
 from handlers.members import user_timezone
 from handlers.records.common import change_and_sync, delivery_note, ensure_user, load
@@ -36,7 +37,9 @@ def _apply(body: dict, action: dict, client: WebClient, context: dict[str, Any],
     item, posted = change_and_sync(client, deps, item.id, program,
                                    lambda s, stored, now: change(s, stored, program, actor, now),
                                    actor=actor, new_owner=new_owner)
-    if respond is not None:
+    if (body.get("view") or {}).get("type") == "home":  # pressed in App Home: the new state is the answer
+        publish_home(client, deps, program.team_id, actor)
+    elif respond is not None:
         respond(text=changed_reply(item, what(item)) + delivery_note(posted, program), response_type="ephemeral",
                 replace_original=False)
 

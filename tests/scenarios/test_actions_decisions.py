@@ -201,3 +201,23 @@ def test_a_modal_cannot_post_into_a_private_channel_its_author_is_not_in(slack, 
     bot.wait_idle()
     assert records(deps, "blocker") == []
     assert [c for c in sandbox.calls_to("chat.postMessage") if c.args["channel"] == "C0LEADERS"] == []
+
+
+def test_app_home_lists_every_kind_i_own_with_its_button_and_updates_when_pressed(slack, bot, deps, sandbox):
+    cmd(slack, bot, "/action", "send the rollout plan <@U0BOB> due friday")
+    cmd(slack, bot, "/decision", "pending which vendor? <@U0BOB> by friday")
+    cmd(slack, bot, "/blocker", "waiting on legal <@U0BOB>")
+    slack.app_home_opened("U0BOB")
+    bot.wait_idle()
+    home = sandbox.calls_to("views.publish")[-1].args["view"]
+    shown = json.dumps(home, ensure_ascii=False)
+    assert "*A-1* send the rollout plan" in shown and "*DEC-1* which vendor?" in shown and "*B-1* waiting on legal" in shown
+    done = next(b["accessory"] for b in home["blocks"] if "A-1" in json.dumps(b) and b.get("accessory"))
+    assert done["text"]["text"] == "Done"
+    published = len(sandbox.calls_to("views.publish"))
+    slack.block_action(done["action_id"], value=done["value"], user="U0BOB",
+                       view={**home, "id": "V0HOME", "type": "home"})
+    bot.wait_idle()
+    assert records(deps, "action")[0].status == "done"
+    assert len(sandbox.calls_to("views.publish")) == published + 1  # the new state is the answer
+    assert "A-1" not in json.dumps(sandbox.calls_to("views.publish")[-1].args["view"])
