@@ -10,10 +10,15 @@ from handlers.commands.router import CommandRouter
 
 
 def command_modules() -> tuple:
-    from handlers import action, blocker, decision, risk
+    """Each module's `router`, in help's order: every record kind's is `handlers/<kind>.py`, one per entry of
+    the kinds' registry, so a new kind needs no line here."""
+    from importlib import import_module
+
+    from bot.records.registry import KINDS
     from handlers.commands import agenda, digest, standup, status, tpm
 
-    return (tpm, standup, blocker, risk, action, decision, digest, agenda, status)
+    kinds = tuple(import_module(f"handlers.{spec.name}") for spec in KINDS)
+    return (tpm, standup, *kinds, digest, agenda, status)
 
 
 def routers() -> list[CommandRouter]:
