@@ -269,3 +269,36 @@ def test_a_member_whose_timezone_changes_is_prompted_in_the_new_zone(slack, bot,
     assert due == [datetime(2026, 12, 2, 8, 30, tzinfo=UTC), datetime(2026, 12, 4, 0, 30, tzinfo=UTC)]
     # Thursday's prompt fell in the day no tick ran: recorded as missed, never sent late
     assert [o.due_at for o in rows if o.status == "missed"] == [datetime(2026, 12, 3, 0, 30, tzinfo=UTC)]
+
+
+def test_prefixed_replies_in_prompt_and_digest_threads_make_records_and_leave_the_answer(slack, bot, deps, workspace,
+                                                                                        sandbox, clock):
+    from storage.raid_models import Item
+
+    view, values = setup(slack, bot, workspace, participants=("U0BOB",), mode="thread")
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    tick(deps, bot, clock, datetime(2026, 12, 2, 17, 30, tzinfo=UTC))
+    [prompt] = sandbox.calls_to("chat.postMessage")
+    thread = prompt.response["ts"]
+    slack.message("C0APOLLO", "U0BOB", "t: reviews; y: the release notes", thread_ts=thread)
+    bot.wait_idle()
+    slack.message("C0APOLLO", "U0BOB", "action: send the rollout plan <@U0DIETER> due friday", thread_ts=thread)
+    slack.message("C0APOLLO", "U0BOB", "decision: we ship on the 14th why: QA signed off", thread_ts=thread)
+    bot.wait_idle()
+    [answer] = answers(deps)
+    assert (answer.today, answer.yesterday) == ("reviews", "the release notes")  # the update is as it was
+    with deps.session() as session:
+        found = {(i.kind, i.key, i.title, i.owner_id) for i in session.exec(select(Item))}
+    assert found == {("action", "A-1", "send the rollout plan", "U0DIETER"),
+                     ("decision", "DEC-1", "we ship on the 14th", "U0BOB")}
+    # The digest's thread takes them too.
+    cmd(slack, bot, "", name="/digest")
+    digest = [c for c in sandbox.calls_to("chat.postMessage") if "answered" in json.dumps(c.args.get("blocks"))][-1]
+    slack.message("C0APOLLO", "U0ALICE", "blocker: the staging DB is down", thread_ts=digest.response["ts"])
+    slack.message("C0APOLLO", "U0ALICE", "just chatting about it", thread_ts=digest.response["ts"])
+    bot.wait_idle()
+    with deps.session() as session:
+        assert {i.key for i in session.exec(select(Item))} == {"A-1", "DEC-1", "B-1"}
+    [answer] = answers(deps)
+    assert answer.today == "reviews"
