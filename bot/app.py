@@ -49,6 +49,9 @@ def build_app(
         listener_executor=listener_executor or TrackingExecutor(),
     )
     app.use(_inject(deps))
+    from handlers.teams import refuse_foreign_teams
+
+    app.use(refuse_foreign_teams)
 
     from handlers.registry import register_all
 

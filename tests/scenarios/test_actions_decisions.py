@@ -221,3 +221,19 @@ def test_app_home_lists_every_kind_i_own_with_its_button_and_updates_when_presse
     assert records(deps, "action")[0].status == "done"
     assert len(sandbox.calls_to("views.publish")) == published + 1  # the new state is the answer
     assert "A-1" not in json.dumps(sandbox.calls_to("views.publish")[-1].args["view"])
+
+
+def test_a_request_from_a_team_that_is_not_installed_is_dropped(slack, bot, deps, workspace, sandbox):
+    from sandbox import payloads
+    from storage.models import Program, Workspace
+
+    fields = payloads.slash_command(workspace, "/blocker", "prod is down sev:critical", "U0ALICE", "C0APOLLO",
+                                    "", workspace.new_trigger_id("U0ALICE"))
+    response = slack._form({**fields, "team_id": "T0FOREIGN"})
+    bot.wait_idle()
+    assert response.status == 200
+    assert records(deps, "blocker") == [] and sandbox.calls_to("chat.postMessage") == []
+    with deps.session() as session:
+        assert session.exec(select(Program)).all() == [] and session.get(Workspace, "T0FOREIGN") is None
+    cmd(slack, bot, "/blocker", "prod is down sev:critical")  # the installed team is served as before
+    assert len(records(deps, "blocker")) == 1
