@@ -66,12 +66,7 @@ class Housekeeping:
 
 
 def default_jobs() -> list[Job]:
-    from scheduled.agenda_jobs import AgendaPosts
-    from scheduled.escalation_jobs import EscalationSweep
-    from scheduled.record_reminders import RecordReminders
-    from scheduled.standup_jobs import StandupDigests, StandupPrompts, StandupReminders
-    from scheduled.status_jobs import StatusReports
+    """Every feature's jobs (bot/features.py), in the order a tick runs them."""
+    from bot.features import job_classes
 
-    # Prompts before reminders before digests: a tick that sees several runs them in that order.
-    return [Housekeeping(), StandupPrompts(), StandupReminders(), StandupDigests(), AgendaPosts(),
-            EscalationSweep(), RecordReminders(), StatusReports()]
+    return [job() for job in job_classes()]
