@@ -25,8 +25,9 @@ bench: $(STAMP)  ## every benchmark, each against a baseline measured in the sam
 	$(BIN)/python -m bench.standups
 	$(BIN)/python -m bench.busiest_tick
 
-manifest: $(STAMP)  ## regenerate manifest.json from the code
+manifest: $(STAMP)  ## regenerate manifest.json and COMMANDS.md from the code
 	$(BIN)/tpmbot manifest > manifest.json
+	$(BIN)/python -m bot.command_reference > COMMANDS.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

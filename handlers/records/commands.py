@@ -91,7 +91,9 @@ def record_router(spec: KindSpec) -> CommandRouter:
                                 inbox_id=call.inbox_id)
         reply(call, text)
 
-    @router.sub("list", usage=f"{spec.command} list [mine|all|@user|overdue]",
+    severity = "|sev:<level>" if any(f.name == "severity" for f in spec.fields) else ""
+
+    @router.sub("list", usage=f"{spec.command} list [mine|all|@user|overdue{severity}]",
                 summary=f"open {spec.plural}, with age")
     def list_records(call: CommandCall) -> None:
         call.ack()

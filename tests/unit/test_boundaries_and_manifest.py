@@ -46,3 +46,9 @@ def test_manifest_for_http_mode_points_everything_at_one_url():
     assert manifest["settings"]["interactivity"]["request_url"] == "https://tpm.example.com/slack/events"
     assert all(c["url"] == "https://tpm.example.com/slack/events" for c in manifest["features"]["slash_commands"])
     json.dumps(manifest)
+
+
+def test_committed_command_reference_matches_the_routing_table():
+    from bot.command_reference import command_reference
+
+    assert (ROOT / "COMMANDS.md").read_text() == command_reference()
