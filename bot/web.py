@@ -61,8 +61,10 @@ class SlackWSGI:
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
+            length = -1
+        if length < 0:
             return _reply(start_response, 400, {"error": "bad_content_length"})
-        if length > MAX_BODY_BYTES or length < 0:
+        if length > MAX_BODY_BYTES:
             return _reply(start_response, 413, {"error": "too_large"})
         raw = read_body(environ, length, self.body_deadline) if length else b""
         if raw is None:
@@ -125,9 +127,7 @@ def read_body(environ: dict, length: int, deadline: float) -> bytes | None:
                 break
             chunks.append(chunk)
             received += len(chunk)
-    except (OSError, ValueError, EOFError, RuntimeError):
-        return None
-    except Exception:  # noqa: BLE001 - a server's own "no more data" error: the client stopped sending
+    except Exception:  # noqa: BLE001 - a socket error, or a server's own "no more data": the client stopped
         return None
     finally:
         if token is not None:
