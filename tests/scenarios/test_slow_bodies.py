@@ -73,3 +73,5 @@ def test_slow_bodies_do_not_hold_the_server(tmp_path, sandbox, workspace):
             sock.close()
         process.terminate()
         process.wait(timeout=15)
+    log = process.stderr.read().decode()
+    assert "xoxb-test-token" not in log and "slow-secret" not in log and "Traceback" not in log
