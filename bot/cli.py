@@ -25,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tpmbot", description="A Slack app for the routine half of a TPM's job.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="Socket Mode with SLACK_APP_TOKEN; without Slack credentials, the local sandbox")
-    run.add_argument("--port", type=int, default=3000, help="sandbox port (no-credentials mode)")
+    run.add_argument("--port", type=int, default=None,
+                     help="sandbox port (no-credentials mode; default 3000, or the next free one)")
     serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -117,9 +118,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.has_slack_credentials:
-        from bot.local import run_sandbox
+        from bot.local import PortInUse, run_sandbox
 
-        run_sandbox(settings, port=args.port)
+        try:
+            run_sandbox(settings, port=args.port)
+        except PortInUse as taken:
+            print(f"tpmbot: port {taken.port} is in use: run `tpmbot run --port {taken.suggestion()}`",
+                  file=sys.stderr)
+            return 2
         return 0
     settings.require("slack_app_token", "slack_bot_token")
     from slack_bolt.adapter.socket_mode import SocketModeHandler

@@ -4,7 +4,9 @@ sandbox's browser UI to use them from."""
 
 from __future__ import annotations
 
+import errno
 import secrets
+import socket
 import threading
 from datetime import datetime
 
@@ -19,8 +21,11 @@ class SandboxStack:
     one clock for all of them that the UI's "advance to …" moves forward, and the demo seed."""
 
     def __init__(self, settings: Settings, *, host: str = "127.0.0.1", port: int = 0, bot_port: int = 0,
-                 start_at: datetime | None = None, scheduler: bool = True, demo: bool = True) -> None:
+                 start_at: datetime | None = None, scheduler: bool = True, demo: bool = True,
+                 fresh_database: bool = False) -> None:
         self.settings = settings
+        self.fresh_database = fresh_database  # the sandbox's own database (see sandbox_settings), once bound
+        self.database = f"database: {settings.database_url.split('@')[-1]}"
         self.host, self.port, self.bot_port = host, port, bot_port
         self.clock = OffsetClock(start_at)
         self.with_scheduler, self.with_demo = scheduler, demo
@@ -41,7 +46,14 @@ class SandboxStack:
         workspace = Workspace(clock=self.clock.now)
         workspace.seed_default()
         workspace.set_token(token)
-        self.sandbox = SandboxServer(workspace, host=self.host, port=self.port).start()
+        try:
+            self.sandbox = SandboxServer(workspace, host=self.host, port=self.port).start()
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(self.host, self.port) from None
+            raise
+        if self.fresh_database:  # only now that the port is ours: a sandbox already on it keeps its database
+            self.settings, self.database = sandbox_settings(self.settings, self.sandbox.port)
         local = self.settings.model_copy(update={
             "slack_bot_token": token, "slack_signing_secret": signing_secret, "slack_api_url": self.sandbox.api_url,
         })
@@ -90,30 +102,73 @@ class SandboxStack:
             self.sandbox.stop()
 
 
+SANDBOX_PORT = 3000
 SANDBOX_DATABASE_URL = "sqlite:///./data/sandbox.db"
 
 
-def sandbox_settings(settings: Settings) -> tuple[Settings, str]:
+class PortInUse(Exception):
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(f"port {port} is in use")
+        self.host, self.port = host, port
+
+    def suggestion(self) -> int:
+        """The next port up that is free now (any free one if none of the next 50 is)."""
+        for candidate in range(self.port + 1, min(self.port + 51, 65536)):
+            if _bindable(self.host, candidate):
+                return candidate
+        with socket.socket() as probe:
+            probe.bind((self.host, 0))
+            return probe.getsockname()[1]
+
+
+def _bindable(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def sandbox_database_url(port: int = SANDBOX_PORT) -> str:
+    """Each sandbox port has its own database file, so two sandboxes never share (or empty) one."""
+    return SANDBOX_DATABASE_URL if port == SANDBOX_PORT else f"sqlite:///./data/sandbox-{port}.db"
+
+
+def sandbox_settings(settings: Settings, port: int = SANDBOX_PORT) -> tuple[Settings, str]:
     """The sandbox's workspace lives in memory, so unless DATABASE_URL names a database its bot starts
-    from a fresh one too (data/sandbox.db, emptied each run): no items pointing at messages that no
-    longer exist. Returns the settings and a line saying which database is used."""
+    from a fresh one too (data/sandbox.db, or data/sandbox-<port>.db on another port, emptied each run):
+    no items pointing at messages that no longer exist. Returns the settings and a line saying which
+    database is used. Call it only once the sandbox's port is bound (SandboxStack does)."""
     if settings.database_url != DEFAULT_DATABASE_URL:
         return settings, f"database: {settings.database_url.split('@')[-1]} (from DATABASE_URL)"
-    local = settings.model_copy(update={"database_url": SANDBOX_DATABASE_URL})
+    local = settings.model_copy(update={"database_url": sandbox_database_url(port)})
     path = local.sqlite_path()
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
     return local, f"database: {path} (fresh each run; set DATABASE_URL to keep one)"
 
 
-def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int = 3000, bot_port: int = 0,
+def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int | None = None, bot_port: int = 0,
                 ready: threading.Event | None = None, stop: threading.Event | None = None) -> None:
-    settings, database = sandbox_settings(settings)
-    stack = SandboxStack(settings, host=host, port=port, bot_port=bot_port).start()
+    """Start the sandbox on ``port``; with none given, on SANDBOX_PORT or, when that is taken (another
+    sandbox, say), the next free port up. A port given and taken raises PortInUse, nothing touched."""
+    candidates = [port] if port is not None else [SANDBOX_PORT, *range(SANDBOX_PORT + 1, SANDBOX_PORT + 21), 0]
+    for at, candidate in enumerate(candidates):
+        try:
+            stack = SandboxStack(settings, host=host, port=candidate, bot_port=bot_port, fresh_database=True).start()
+            break
+        except PortInUse:
+            if at == len(candidates) - 1:
+                raise
+    if stack.sandbox.port != candidates[0]:
+        print(f"port {candidates[0]} is in use (another sandbox?): this one is on port {stack.sandbox.port}",
+              flush=True)
     print(f"tpmbot sandbox workspace: open {stack.url} in your browser", flush=True)
     print(f"  Slack Web API (sandbox): {stack.sandbox.api_url}", flush=True)
     print(f"  bot endpoint:            {stack.bot_url}", flush=True)
-    print(f"  {database}", flush=True)
+    print(f"  {stack.database}", flush=True)
     print("  Press Ctrl-C to stop.", flush=True)
     if ready is not None:
         ready.set()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 
-BOT_SCOPES = [
-    "app_mentions:read", "channels:history", "channels:read", "chat:write", "chat:write.public", "commands",
+USAGE_HINT_LIMIT = 1000  # Slack's limit for a slash command's usage_hint
+BOT_SCOPES = [  # no app_mentions:read: no listener takes app_mention events
+    "channels:history", "channels:read", "chat:write", "chat:write.public", "commands",
     "groups:history", "groups:read", "im:history", "im:read", "im:write", "reactions:write", "users:read",
 ]
 
@@ -22,9 +23,8 @@ def build_manifest(request_url: str | None = None) -> dict:
     commands = []
     for router in routers():
         section = router.help_section()
-        hint = " | ".join(line.usage.removeprefix(router.command).strip() for line in section.lines[:4]
-                          if line.usage.removeprefix(router.command).strip())
-        command = {"command": router.command, "description": section.summary[:100], "usage_hint": hint[:100],
+        command = {"command": router.command, "description": section.summary[:100],
+                   "usage_hint": usage_hint(router.command, [line.usage for line in section.lines[:4]]),
                    "should_escape": True}
         if request_url:
             command["url"] = request_url
@@ -57,6 +57,20 @@ def build_manifest(request_url: str | None = None) -> dict:
             "token_rotation_enabled": False,
         },
     }
+
+
+def usage_hint(command: str, usages: list[str]) -> str:
+    """The usages after the command's name, joined by " | ", as many whole ones as Slack's limit takes."""
+    hint = ""
+    for usage in usages:
+        part = usage.removeprefix(command).strip()
+        if not part:
+            continue
+        joined = f"{hint} | {part}" if hint else part
+        if len(joined) > USAGE_HINT_LIMIT:
+            break
+        hint = joined
+    return hint
 
 
 def manifest_json(request_url: str | None = None) -> str:

@@ -163,8 +163,9 @@ def queue_card_edits(session: Session, escalation: Escalation, *, item: Item, pr
             keys.append(key)
         elif message.result_ts:
             edit_key = f"{key}:edit:{escalation.revision}"
+            edit = {k: v for k, v in payload.items() if k not in ("unfurl_links", "unfurl_media")}  # post-only
             enqueue(session=session, key=edit_key, team_id=program.team_id, method="chat.update",
-                    payload=dict(payload, channel=message.channel, ts=message.result_ts), now=now,
+                    payload=dict(edit, channel=message.channel, ts=message.result_ts), now=now,
                     program_id=program.id)
             keys.append(edit_key)
     return keys

@@ -86,3 +86,58 @@ def test_event_retries_are_handled_once(slack, bot, deps, sandbox):
     assert len(sandbox.calls_to("views.publish")) == 1
     with deps.session() as session:
         assert [e.event_id for e in session.exec(select(ProcessedEvent))] == ["Ev0RETRY1"]
+
+
+def _blockers(deps):
+    from storage.raid_models import Item
+
+    with deps.session() as session:
+        return [(i.key, i.title) for i in session.exec(select(Item).where(Item.kind == "blocker").order_by(Item.number))]
+
+
+def test_a_command_whose_text_says_payload_is_still_a_command(slack, bot, deps):
+    response = slack.command("/blocker", "API payload too large", user="U0ALICE", channel="C0APOLLO")
+    assert response.status == 200
+    bot.wait_idle()
+    assert _blockers(deps) == [("B-1", "API payload too large")]
+
+
+def test_a_command_from_a_channel_named_payload_is_still_a_command(slack, bot, deps, workspace):
+    from sandbox.seed import APOLLO
+
+    workspace.add_channel("C0PAYLOAD", "payload-team", members=APOLLO)
+    response = slack.command("/blocker", "staging is down", user="U0ALICE", channel="C0PAYLOAD")
+    assert response.status == 200
+    bot.wait_idle()
+    assert _blockers(deps) == [("B-1", "staging is down")]
+
+
+def test_a_form_with_a_payload_field_is_interactivity_and_a_bad_one_is_refused(slack):
+    from urllib.parse import urlencode
+
+    # Neither a command nor a payload that Slack would send: refused, not guessed at.
+    assert slack.post(urlencode({"payload": "[1, 2]"}), "application/x-www-form-urlencoded").status == 400
+    assert slack.post(urlencode({"text": "payload", "user_id": "U0ALICE"}),
+                      "application/x-www-form-urlencoded").status == 400
+
+
+def test_a_timestamp_that_is_no_integer_is_refused_before_anything_else(slack, sandbox):
+    for timestamp in ("abc", "1e9", "", "12.5", "-1", "0x10"):
+        assert slack.command("/tpm", "help", timestamp=timestamp).status == 401, timestamp
+    assert sandbox.calls == []
+
+
+def test_signed_json_of_the_wrong_shape_gets_400(slack, bot, workspace, sandbox):
+    from sandbox import payloads
+
+    envelope = payloads.event_callback(workspace, payloads.app_home_opened_event(workspace, "U0ALICE"), None)
+    assert slack.post(json.dumps(dict(envelope, event="app_home_opened")), "application/json").status == 400
+    assert slack.post(json.dumps(dict(envelope, event=None)), "application/json").status == 400
+    deep = '{"type": "event_callback", "event": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    assert slack.post(deep, "application/json").status == 400
+    deep_form = "payload=" + "%5B" * 50_000
+    assert slack.post(deep_form, "application/x-www-form-urlencoded").status == 400
+    assert slack.post(json.dumps({"type": 1}), "application/json").status == 400
+    bot.wait_idle()
+    assert sandbox.calls == []
+    assert slack.app_home_opened("U0ALICE").status == 200  # and a good one still goes through

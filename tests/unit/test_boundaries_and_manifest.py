@@ -52,3 +52,28 @@ def test_committed_command_reference_matches_the_routing_table():
     from bot.command_reference import command_reference
 
     assert (ROOT / "COMMANDS.md").read_text() == command_reference()
+
+
+def test_usage_hints_are_whole_usages_within_slacks_limit():
+    from handlers.commands import routers
+
+    hints = {c["command"]: c["usage_hint"] for c in build_manifest()["features"]["slash_commands"]}
+    for router in routers():
+        usages = [line.usage.removeprefix(router.command).strip() for line in router.help_section().lines[:4]]
+        assert hints[router.command] == " | ".join(u for u in usages if u), router.command
+        assert len(hints[router.command]) <= 1000
+    assert hints["/risk"].endswith("| list [mine|all|top] | show <R-n>")  # whole usages, none cut
+
+
+def test_a_usage_hint_past_the_limit_drops_whole_usages():
+    from bot.manifest import usage_hint
+
+    assert usage_hint("/x", ["/x " + "a" * 600, "/x " + "b" * 600, "/x c"]) == "a" * 600
+    assert usage_hint("/x", ["/x", "/x list"]) == "list"
+
+
+def test_only_scopes_a_listener_uses_are_asked_for():
+    manifest = build_manifest()
+    scopes = manifest["oauth_config"]["scopes"]["bot"]
+    assert "app_mentions:read" not in scopes
+    assert "app_mention" not in manifest["settings"]["event_subscriptions"]["bot_events"]
