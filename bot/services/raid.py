@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from bot.services.errors import NotAllowed, UserError
+from bot.services.program_settings import SlaHours, settings_of
 from bot.services.raid_grammar import BlockerDraft, RiskDraft, parse_key
 from bot.services.timezones import zone
 from storage import raid as store
@@ -19,8 +20,8 @@ WORKDAY_START, WORKDAY_END = time(9, 0), time(17, 0)
 WORKDAY_HOURS = 8
 # Severity SLAs: how long a blocker may stay open. Critical counts wall-clock hours; the others count
 # business days (8 business hours each, on the program's working days). Programs may override them in
-# settings["blocker_sla_hours"].
-DEFAULT_SLA_HOURS = {"critical": 4, "high": 1 * WORKDAY_HOURS, "medium": 3 * WORKDAY_HOURS, "low": 5 * WORKDAY_HOURS}
+# their settings' blockers.sla_hours (bot.services.program_settings holds the defaults).
+DEFAULT_SLA_HOURS = SlaHours().model_dump()
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,7 @@ def business_age(item: Item, program: Program, now: datetime) -> float:
 
 def sla_for(program: Program, severity: str) -> float:
     """Hours a blocker of ``severity`` may stay open (wall-clock for critical, business hours otherwise)."""
-    overrides = (program.settings or {}).get("blocker_sla_hours") or {}
-    return float(overrides.get(severity, DEFAULT_SLA_HOURS[severity]))
+    return settings_of(program).blockers.sla_hours.for_severity(severity)
 
 
 def past_sla(item: Item, program: Program, now: datetime) -> bool:
