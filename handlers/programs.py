@@ -46,6 +46,13 @@ def no_program_text(channel_id: str) -> str:
             "with `/blocker …`")
 
 
+def refuse_if_archived(program: Program) -> Program:
+    """For a recording path that found its program another way (a button, a thread reply, a modal)."""
+    if program.is_archived:
+        raise ProgramArchived(program)
+    return program
+
+
 def existing_program_here(deps: Deps, *, team_id: str, channel_id: str) -> Program:
     """The channel's program, archived or not; ``NoProgramHere`` if the channel has none (nothing is stored)."""
     with deps.session() as session:
@@ -64,9 +71,7 @@ def program_here(
     with deps.session() as session:
         existing = program_for_channel(session=session, team_id=team_id, channel_id=channel_id)
     if existing is not None:
-        if existing.is_archived:
-            raise ProgramArchived(existing)
-        return existing
+        return refuse_if_archived(existing)
     tz = user_timezone(client, deps, team_id, user_id)
     with deps.session() as session:
         binding = bind_channel(session=session, team_id=team_id, channel_id=channel_id, channel_name=channel_name,
@@ -77,6 +82,5 @@ def program_here(
             respond(text=notice, response_type="ephemeral", replace_original=False)
         else:
             client.chat_postEphemeral(channel=channel_id, user=user_id, text=notice)
-    elif binding.program.is_archived:  # another request bound it first, and it was archived since
-        raise ProgramArchived(binding.program)
-    return binding.program
+        return binding.program
+    return refuse_if_archived(binding.program)  # another request bound it first; it may be archived since
