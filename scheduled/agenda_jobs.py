@@ -28,6 +28,8 @@ class AgendaPosts:
     def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
         found = []
         for meeting, program in hold(session, scheduled_meetings(session=session)):
+            if program.is_archived:
+                continue
             lead = timedelta(minutes=meeting.lead_minutes)
             for starts in occurrences(meeting, program, start + lead, end + lead):
                 found.append(Due(self.kind, str(meeting.id), starts - lead,

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.blocks.escalations import build_card
 from bot.deps import Deps
 from bot.services import escalations
 from scheduled.jobs import Due
 from storage.escalations import sweep_candidates
-from storage.models import Occurrence, Program
+from storage.models import Occurrence
+from storage.programs import active_programs
 
 SWEEP_KIND = "escalation.sweep"
 SWEEP_EVERY = timedelta(minutes=5)
@@ -37,10 +38,12 @@ class EscalationSweep:
 
 
 def sweep(session: Session, *, now: datetime) -> str:
-    programs = {program.id: program for program in session.exec(select(Program))}
+    programs = {program.id: program for program in active_programs(session=session)}
     opened = climbed = 0
     for item, escalation in sweep_candidates(session=session):
-        program = programs[item.program_id]
+        program = programs.get(item.program_id)
+        if program is None:  # archived: its escalations wait where they are
+            continue
         was = (escalation.round, escalation.level) if escalation is not None else None
         escalation, _ = escalations.step(session, escalation, item=item, program=program, now=now,
                                          render=build_card, recheck=False)

@@ -20,6 +20,7 @@ from scheduled.jobs import Due, hold
 from storage.models import Member, Occurrence, Program
 from storage import read_ahead
 from storage.outbox import enqueue, read_ahead_keys
+from storage.programs import not_archived
 from storage.standup_models import StandupConfig, StandupRun
 
 PROMPT_KIND, REMINDER_KIND, DIGEST_KIND = "standup.prompt", "standup.reminder", "standup.digest"
@@ -28,7 +29,7 @@ PROMPT_KIND, REMINDER_KIND, DIGEST_KIND = "standup.prompt", "standup.reminder", 
 def _configs(session: Session) -> list[tuple[StandupConfig, Program]]:
     """Every enabled config with its program, held for the job's session: its occurrences get them again."""
     rows = session.exec(select(StandupConfig, Program).join(Program, Program.id == StandupConfig.program_id)
-                        .where(StandupConfig.enabled == True))  # noqa: E712
+                        .where(StandupConfig.enabled == True, not_archived()))  # noqa: E712
     return hold(session, list(rows))
 
 
@@ -162,7 +163,7 @@ class StandupDigests:
     def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
         cutoffs = session.exec(select(StandupConfig.cutoff, Program.timezone).distinct()
                                .join(Program, Program.id == StandupConfig.program_id)
-                               .where(StandupConfig.enabled == True))  # noqa: E712
+                               .where(StandupConfig.enabled == True, not_archived()))  # noqa: E712
         if not any(daily_instants(start, end, parse_hhmm(cutoff), zone(tz)) for cutoff, tz in cutoffs):
             return []  # most ticks: no program's cutoff is this minute, and no config is loaded
         found = []

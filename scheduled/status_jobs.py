@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.blocks.status_report import build_status_report, report_text
 from bot.deps import Deps
@@ -15,6 +15,7 @@ from bot.services.timezones import zone
 from scheduled.jobs import Due, hold
 from storage.models import Occurrence, Program
 from storage.outbox import enqueue, read_ahead_keys
+from storage.programs import active_programs
 
 REPORT_KIND = "status.report"
 
@@ -24,7 +25,7 @@ class StatusReports:
 
     def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
         out = []
-        for program in hold(session, list(session.exec(select(Program)))):
+        for program in hold(session, active_programs(session=session)):
             schedule = schedule_of(program)
             if not schedule.enabled:
                 continue

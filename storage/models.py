@@ -44,10 +44,15 @@ class Program(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     working_days: list[int] = _json(lambda: [0, 1, 2, 3, 4])
     holiday_region: Optional[str] = Field(default=None, max_length=16)
-    settings: dict = _json(dict)
+    settings: dict = _json(dict)  # sections of bot.services.program_settings.ProgramSettings
     created_by: str = Field(max_length=32)
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
+    archived_at: Optional[datetime] = _utc(nullable=True)  # archived: kept, answers, runs no schedule
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Member(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -38,6 +39,25 @@ def add_program(*, session: Session, program: Program) -> tuple[Program, bool]:
         existing = program_for_channel(session=session, team_id=program.team_id, channel_id=program.channel_id)
         assert existing is not None
         return existing, False
+
+
+def not_archived() -> ColumnElement[bool]:
+    """The clause every scheduled job's query of programs carries: an archived program runs no schedule."""
+    return Program.archived_at.is_(None)
+
+
+def active_programs(*, session: Session) -> list[Program]:
+    """Every program whose schedules run (not archived), in id order."""
+    return list(session.exec(select(Program).where(not_archived()).order_by(Program.id)))
+
+
+def set_archived(*, session: Session, program_id: int, archived_at: datetime | None, now: datetime) -> Program:
+    """Archive the program (``archived_at`` an instant) or resume it (None); returns the stored row."""
+    program = session.get(Program, program_id)
+    program.archived_at = archived_at
+    program.updated_at = now
+    session.add(program)
+    return program
 
 
 def programs_in(*, session: Session, team_id: str) -> list[Program]:

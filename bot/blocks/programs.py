@@ -28,6 +28,9 @@ def build_settings(program: Program) -> list[dict]:
         MarkdownTextObject(text=f"*Holiday region*\n{program.holiday_region or 'none'}"),
         MarkdownTextObject(text=f"*Escalation ladder*\n{describe_ladder(program)}"),
     ]
+    if program.archived_at is not None:
+        fields.append(MarkdownTextObject(text=f"*Archived*\nsince {program.archived_at:%Y-%m-%d}: no schedules "
+                                              "run; `/tpm unarchive` resumes them"))
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=f"*Settings of {clip(escape(program.name), 200)}*"), fields=fields),
         ActionsBlock(elements=[ButtonElement(text="Change settings", action_id=Action.HELP_OPEN_SETUP.value,

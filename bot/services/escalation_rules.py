@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from bot.services.program_settings import DEFAULT_RISK_THRESHOLD, settings_of  # noqa: F401  (re-exported)
 from bot.services.raid import business_age, describe_age, past_sla, sla_for
 from storage.models import Program
 from storage.raid_models import Item
 
-DEFAULT_RISK_THRESHOLD = 15
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Rule:
 
 
 def risk_threshold(program: Program) -> int:
-    return int((program.settings or {}).get("risk_threshold", DEFAULT_RISK_THRESHOLD))
+    return settings_of(program).escalations.risk_threshold
 
 
 def _critical(item: Item, program: Program, now: datetime) -> str | None:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from bot.services.errors import NotAllowed, UserError
 from bot.services.escalation_rules import crossed
 from bot.services.holidays_calendar import is_holiday
+from bot.services.program_settings import CRITICAL_STEPS_HOURS, DEFAULT_STEPS_HOURS, settings_of  # noqa: F401
 from bot.services.raid import WORKDAY_END, WORKDAY_START, business_hours_between
 from bot.services.timezones import zone
 from storage.escalation_models import Escalation
@@ -23,8 +24,6 @@ from storage.raid_models import Item
 
 OWNER, LEADS, CHANNEL = 1, 2, 3
 RUNG_NAMES = {0: "waiting for working hours", OWNER: "owner", LEADS: "leads", CHANNEL: "escalation channel"}
-DEFAULT_STEPS_HOURS = (4.0, 4.0)  # business hours: owner → leads, leads → escalation channel
-CRITICAL_STEPS_HOURS = (1.0, 1.0)
 SNOOZE_CHOICES = {"1h": timedelta(hours=1), "4h": timedelta(hours=4), "1d": timedelta(days=1),
                   "3d": timedelta(days=3), "1w": timedelta(weeks=1)}
 
@@ -40,10 +39,8 @@ class Card:
 
 
 def steps_hours(program: Program, rule: str) -> tuple[float, float]:
-    settings = program.settings or {}
-    if rule == "critical_blocker":
-        return tuple(settings.get("escalation_steps_hours_critical", CRITICAL_STEPS_HOURS))  # type: ignore[return-value]
-    return tuple(settings.get("escalation_steps_hours", DEFAULT_STEPS_HOURS))  # type: ignore[return-value]
+    section = settings_of(program).escalations
+    return section.steps_hours_critical if rule == "critical_blocker" else section.steps_hours
 
 
 def in_working_hours(program: Program, now: datetime) -> bool:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from sqlmodel import Session
 
-from bot.services.errors import FieldErrors
+from bot.services.errors import FieldErrors, NotAllowed, UserError
 from bot.services.timezones import is_timezone
 from storage import programs as store
 from storage.models import Program
@@ -137,3 +137,26 @@ def describe_working_days(days: list[int]) -> str:
     if days == list(range(7)):
         return "every day"
     return ", ".join(WEEKDAYS[d] for d in days)
+
+
+def archive(*, session: Session, program: Program, user_id: str, now: datetime) -> Program:
+    """Archive the program: its record and items stay and its commands still answer, but none of its
+    schedules run (prompts, reminders, digests, reports, agendas, escalations). Leads only."""
+    _ensure_lead(program, user_id, "archive it")
+    if program.is_archived:
+        raise UserError("This program is already archived. `/tpm unarchive` resumes it.", "/tpm unarchive")
+    return store.set_archived(session=session, program_id=program.id, archived_at=now, now=now)
+
+
+def unarchive(*, session: Session, program: Program, user_id: str, now: datetime) -> Program:
+    """Resume an archived program's schedules from now on (nothing missed meanwhile is sent). Leads only."""
+    _ensure_lead(program, user_id, "unarchive it")
+    if not program.is_archived:
+        raise UserError("This program isn't archived: its schedules are running.", "/tpm archive")
+    return store.set_archived(session=session, program_id=program.id, archived_at=None, now=now)
+
+
+def _ensure_lead(program: Program, user_id: str, what: str) -> None:
+    if program.leads and user_id not in program.leads:
+        leads = ", ".join(f"<@{u}>" for u in program.leads)
+        raise NotAllowed(f"Only the program's leads ({leads}) can {what}. Ask one of them.")

@@ -15,6 +15,7 @@ from bot.records.registry import spec_for
 from bot.records.spec import Draft
 from bot.services.errors import UserError
 from bot.services.raid_grammar import BlockerDraft, RiskDraft
+from bot.services.program_settings import SlaHours, settings_of
 from bot.services.timezones import zone
 from storage.models import Program
 from storage.raid_models import Item
@@ -23,8 +24,8 @@ WORKDAY_START, WORKDAY_END = time(9, 0), time(17, 0)
 WORKDAY_HOURS = 8
 # Severity SLAs: how long a blocker may stay open. Critical counts wall-clock hours; the others count
 # business days (8 business hours each, on the program's working days). Programs may override them in
-# settings["blocker_sla_hours"].
-DEFAULT_SLA_HOURS = {"critical": 4, "high": 1 * WORKDAY_HOURS, "medium": 3 * WORKDAY_HOURS, "low": 5 * WORKDAY_HOURS}
+# their settings' blockers.sla_hours (bot.services.program_settings holds the defaults).
+DEFAULT_SLA_HOURS = SlaHours().model_dump()
 
 
 # ---- the first release's entry points, now the record core's verbs ------------------------------
@@ -120,8 +121,7 @@ def business_age(item: Item, program: Program, now: datetime) -> float:
 
 def sla_for(program: Program, severity: str) -> float:
     """Hours a blocker of ``severity`` may stay open (wall-clock for critical, business hours otherwise)."""
-    overrides = (program.settings or {}).get("blocker_sla_hours") or {}
-    return float(overrides.get(severity, DEFAULT_SLA_HOURS[severity]))
+    return settings_of(program).blockers.sla_hours.for_severity(severity)
 
 
 def past_sla(item: Item, program: Program, now: datetime) -> bool:

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from bot.services.escalation_rules import risk_threshold
+from bot.services.program_settings import StatusReportSettings, settings_of
 from bot.services.raid import past_sla, top_risks
 from bot.services.standups import participation
 from bot.services.timezones import zone
@@ -277,7 +278,7 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
 # ---- schedule -------------------------------------------------------------------------------------
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DEFAULT_SCHEDULE = {"enabled": True, "day": 4, "time": "16:00", "channel": ""}  # Friday 16:00, program time
+DEFAULT_SCHEDULE = StatusReportSettings().model_dump()  # Friday 16:00, program time
 SCHEDULE_EXAMPLE = "/status schedule fri 16:00 #leadership"
 TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -297,7 +298,7 @@ class Schedule:
 
 
 def schedule_of(program: Program) -> Schedule:
-    return Schedule(**{**DEFAULT_SCHEDULE, **((program.settings or {}).get("status_report") or {})})
+    return Schedule(**settings_of(program).status_report.model_dump())
 
 
 def parse_schedule(words: list[str], channel: str | None) -> Schedule:

@@ -7,6 +7,7 @@ from bot.services.meetings import describe_schedule, describe_start, meeting_zon
 from handlers.agenda_flow import choose_meeting, post_agenda_now
 from handlers.commands.raid_flow import program_of, reply
 from handlers.commands.router import CommandCall, CommandRouter
+from handlers.programs import existing_program_here
 from handlers.views.agenda_setup import open_meeting_setup
 from storage.agendas import meeting_named, meetings_of
 
@@ -26,7 +27,7 @@ def agenda_named(call: CommandCall) -> None:
 
 
 def _post(call: CommandCall, name: str) -> None:
-    program = program_of(call)
+    program = existing_program_here(call.deps, team_id=call.team_id, channel_id=call.channel_id)
     meeting, start = choose_meeting(call.deps, program, name)
     post_agenda_now(call.client, call.deps, program, meeting, start)
     when = describe_start(start, meeting_zone(meeting, program))
@@ -51,7 +52,7 @@ def agenda_setup(call: CommandCall) -> None:
 @router.sub("list", usage="/agenda list", summary="this program's meetings and when each agenda goes out next")
 def agenda_list(call: CommandCall) -> None:
     call.ack()
-    program = program_of(call)
+    program = existing_program_here(call.deps, team_id=call.team_id, channel_id=call.channel_id)
     with call.deps.session() as session:
         meetings = meetings_of(session=session, program_id=program.id)
     if not meetings:

@@ -8,10 +8,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.notifier import drain_outbox
 from bot.services.errors import UserError
+from bot.services.program_settings import update_settings
 from bot.services.status_report import SCHEDULE_EXAMPLE, parse_schedule, schedule_of
 from handlers.commands.raid_flow import program_of, reply
 from handlers.channels import leaks_private
 from handlers.commands.router import CommandCall, CommandRouter
+from handlers.programs import existing_program_here
 from handlers.setup_modal import ensure_lead
 from scheduled.status_jobs import queue_report
 from storage.models import Program
@@ -23,7 +25,7 @@ CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 @router.bare(usage="/status", summary="post the status report now: RAG, top risks, ageing blockers, KPIs")
 def status_now(call: CommandCall) -> None:
     call.ack()
-    program = program_of(call)
+    program = existing_program_here(call.deps, team_id=call.team_id, channel_id=call.channel_id)
     with call.deps.session() as session:
         key = queue_report(session, program, call.deps.clock.now(), channel=program.channel_id)
     drain_outbox(call.deps, call.client, keys=[key])
@@ -40,17 +42,15 @@ def status_schedule(call: CommandCall) -> None:
     if schedule.channel:
         _ensure_may_post_there(call, program, schedule.channel)
     with call.deps.session() as session:
-        stored = session.get(Program, program.id)
-        stored.settings = {**(stored.settings or {}), "status_report": schedule.__dict__}
-        stored.updated_at = call.deps.clock.now()
-        session.add(stored)
+        update_settings(session=session, program=program, section="status_report", now=call.deps.clock.now(),
+                        **schedule.__dict__)
     reply(call, f":white_check_mark: The weekly status report of {program.name}: {schedule.describe(program)}.")
 
 
 @router.sub("when", usage="/status when", summary="when and where the weekly report is posted")
 def status_when(call: CommandCall) -> None:
     call.ack()
-    program = program_of(call)
+    program = existing_program_here(call.deps, team_id=call.team_id, channel_id=call.channel_id)
     reply(call, f"The weekly status report of {program.name}: {schedule_of(program).describe(program)}.")
 
 

@@ -1,14 +1,17 @@
-"""`/tpm`: help, settings and set-up of the channel's program."""
+"""`/tpm`: help, settings, set-up, archiving of the channel's program."""
 
 from __future__ import annotations
 
 from bot.blocks.help import build_help, help_fallback_text
 from bot.blocks.escalations import build_escalation_list
 from bot.blocks.programs import build_settings, describe_ladder, settings_text
+from bot.blocks.text import mrkdwn
+from bot.services import programs
 from bot.services.errors import UserError
+from bot.services.program_settings import update_settings
 from handlers.commands.router import CommandCall, CommandRouter
 from handlers.escalation_sync import recheck_program
-from handlers.programs import ensure_bound, program_here
+from handlers.programs import NoProgramHere, existing_program_here, program_here
 from handlers.setup_modal import ensure_lead, open_setup_modal
 from storage.escalations import live as live_escalations
 from storage.models import Program
@@ -16,9 +19,20 @@ from storage.models import Program
 router = CommandRouter("/tpm", "the program this channel is home to", "/tpm setup")
 
 
-def _program(call: CommandCall):
+def _program(call: CommandCall) -> Program:
+    """For a subcommand that records something: binds the channel on first use."""
     return program_here(call.client, call.respond, call.deps, team_id=call.team_id, channel_id=call.channel_id,
                         channel_name=call.channel_name, user_id=call.user_id)
+
+
+def _existing(call: CommandCall) -> Program:
+    """For a subcommand that only reads: the channel's program, or a reply saying how to start one."""
+    return existing_program_here(call.deps, team_id=call.team_id, channel_id=call.channel_id)
+
+
+def _reply(call: CommandCall, text: str, blocks: list[dict] | None = None, *, in_channel: bool = False) -> None:
+    call.respond(text=text, blocks=blocks, response_type="in_channel" if in_channel else "ephemeral",
+                 replace_original=False)
 
 
 @router.sub("help", usage="/tpm help", summary="what tpmbot does and every command")
@@ -27,8 +41,10 @@ def tpm_help(call: CommandCall) -> None:
 
     sections = help_sections()
     call.ack(text=help_fallback_text(sections), blocks=build_help(sections))
-    ensure_bound(call.client, call.respond, call.deps, team_id=call.team_id, channel_id=call.channel_id,
-                 channel_name=call.channel_name, user_id=call.user_id)
+    try:
+        _existing(call)
+    except NoProgramHere as missing:
+        _reply(call, missing.problem)  # help is read-only: it says how to start, and stores nothing
 
 
 @router.bare(usage="/tpm", summary="same as /tpm help")
@@ -47,9 +63,31 @@ def tpm_setup(call: CommandCall) -> None:
 @router.sub("settings", usage="/tpm settings", summary="show this program's settings")
 def tpm_settings(call: CommandCall) -> None:
     call.ack()
-    program = _program(call)
-    call.respond(text=settings_text(program), blocks=build_settings(program), response_type="ephemeral",
-                 replace_original=False)
+    program = _existing(call)
+    _reply(call, settings_text(program), build_settings(program))
+
+
+@router.sub("archive", usage="/tpm archive",
+            summary="leads: stop this program's schedules (prompts, digests, reports, agendas, escalations); "
+                    "its record stays")
+def tpm_archive(call: CommandCall) -> None:
+    call.ack()
+    program = _existing(call)
+    with call.deps.session() as session:
+        programs.archive(session=session, program=program, user_id=call.user_id, now=call.deps.clock.now())
+    _reply(call, f":file_cabinet: <@{call.user_id}> archived *{mrkdwn(program.name, 200)}*: no more stand-up "
+                 "prompts, digests, status reports, agendas or escalations for it. Its items stay and its "
+                 "commands still show them; `/tpm unarchive` resumes it.", in_channel=True)
+
+
+@router.sub("unarchive", usage="/tpm unarchive", summary="leads: resume an archived program's schedules")
+def tpm_unarchive(call: CommandCall) -> None:
+    call.ack()
+    program = _existing(call)
+    with call.deps.session() as session:
+        programs.unarchive(session=session, program=program, user_id=call.user_id, now=call.deps.clock.now())
+    _reply(call, f":arrow_forward: <@{call.user_id}> resumed *{mrkdwn(program.name, 200)}*: its schedules run "
+                 "again from now on.", in_channel=True)
 
 
 ESCALATIONS_EXAMPLE = "/tpm escalations ladder 4 8"
@@ -61,14 +99,12 @@ def tpm_escalations(call: CommandCall) -> None:
     words = call.text.lower().split()
     updates = _escalation_settings(words) if words else {}
     call.ack()
-    program = _program(call)
     if updates:
+        program = _program(call)
         ensure_lead(program, call.user_id)
         with call.deps.session() as session:
-            stored = session.get(Program, program.id)
-            stored.settings = {**(stored.settings or {}), **updates}
-            stored.updated_at = call.deps.clock.now()
-            session.add(stored)
+            stored = update_settings(session=session, program=program, section="escalations",
+                                     now=call.deps.clock.now(), **updates)
             said = describe_ladder(stored)
         if "risk_threshold" in updates:
             opened, cleared = recheck_program(call.client, call.deps, program.id, actor=call.user_id)
@@ -76,6 +112,7 @@ def tpm_escalations(call: CommandCall) -> None:
         call.respond(text=f":white_check_mark: Escalations of {program.name}: {said}.", response_type="ephemeral",
                      replace_original=False)
         return
+    program = _existing(call)
     with call.deps.session() as session:
         rows = live_escalations(session=session, program_id=program.id)
     call.respond(text=f"{len(rows)} live escalation(s) in {program.name}", response_type="ephemeral",
@@ -95,7 +132,7 @@ def _escalation_settings(words: list[str]) -> dict:
     while rest:
         word = rest.pop(0)
         if word == "ladder" and len(rest) >= 2 and all(_hours(w) is not None for w in rest[:2]):
-            updates["escalation_steps_hours"] = [_hours(rest.pop(0)), _hours(rest.pop(0))]
+            updates["steps_hours"] = [_hours(rest.pop(0)), _hours(rest.pop(0))]
         elif word == "threshold" and rest and rest[0].isdigit() and 1 <= int(rest[0]) <= 25:
             updates["risk_threshold"] = int(rest.pop(0))
         else:

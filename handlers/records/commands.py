@@ -16,7 +16,8 @@ from bot.services.escalations import SNOOZE_CHOICES
 from handlers.commands.router import CommandCall, CommandRouter
 from handlers.members import user_timezone
 from handlers.programs import program_here
-from handlers.records.common import change_and_sync, delivery_note, ensure_user, existing_program
+from handlers.programs import existing_program_here
+from handlers.records.common import change_and_sync, delivery_note, ensure_user
 from handlers.records.create import create_record
 from storage.models import Program
 
@@ -32,7 +33,7 @@ def recording_program(call: CommandCall) -> Program:
 
 
 def reading_program(call: CommandCall, spec: KindSpec) -> Program:
-    return existing_program(call.deps, team_id=call.team_id, channel_id=call.channel_id, example=spec.example)
+    return existing_program_here(call.deps, team_id=call.team_id, channel_id=call.channel_id)
 
 
 def parse_filter(spec: KindSpec, call: CommandCall, words: list[str]) -> tuple[Filter, str]:

@@ -16,7 +16,6 @@ from bot.services.errors import UserError
 from handlers.escalation_sync import sync_escalation
 from handlers.members import user_timezone
 from storage.models import Program
-from storage.programs import program_for_channel
 from storage.raid_models import Item
 
 
@@ -32,16 +31,6 @@ def ensure_user(client: WebClient, user_id: str | None, example: str) -> None:
         raise
     if info.get("deleted") or info.get("is_bot"):
         raise UserError(f"<@{user_id}> can't own items (deactivated or a bot). Mention a teammate.", example)
-
-
-def existing_program(deps: Deps, *, team_id: str, channel_id: str, example: str) -> Program:
-    """The channel's program, for a command that only reads: no program here is an answer, not a new one."""
-    with deps.session() as session:
-        program = program_for_channel(session=session, team_id=team_id, channel_id=channel_id)
-    if program is None:
-        raise UserError(f"{channel_mention(channel_id)} has no program yet. Start one with `/tpm setup`, or log "
-                        "the first item here and it starts on its own.", example)
-    return program
 
 
 def load(deps: Deps, item_id: int, team_id: str) -> tuple[Item, Program]:

@@ -41,7 +41,7 @@ def form(name="Weekly sync", days=("1", "3"), time="10:00", lead="1h", channel="
 
 def set_up_meeting(slack, bot, workspace, **fields):
     """Alice binds #apollo (program in Los Angeles time, she leads it) and saves a meeting."""
-    cmd(slack, bot, "help", name="/tpm")
+    cmd(slack, bot, "setup", name="/tpm")
     cmd(slack, bot, "setup")
     view = workspace.latest_view("U0ALICE", callback_id=SETUP)
     response = slack.view_submission(view, form(**fields), user="U0ALICE")
@@ -63,7 +63,7 @@ def reply(slack, bot, thread, text, user="U0ALICE"):
 
 
 def test_setup_modal_validates_saves_and_edits(slack, bot, deps, workspace):
-    cmd(slack, bot, "help", name="/tpm")
+    cmd(slack, bot, "setup", name="/tpm")
     cmd(slack, bot, "setup")
     view = workspace.latest_view("U0ALICE", callback_id=SETUP)
     bad = slack.view_submission(view, form(name=" ", days=(), lead="soon", tz="Mars/Olympus"), user="U0ALICE")
@@ -291,7 +291,7 @@ def test_a_channel_without_the_bot_is_explained_and_retried_after_an_invite(slac
 
 def test_a_private_programs_agenda_is_not_posted_in_a_public_channel(slack, bot, deps, workspace):
     workspace.add_bot_to("C0LEADERS")
-    cmd(slack, bot, "help", name="/tpm", channel="C0LEADERS")
+    cmd(slack, bot, "setup", name="/tpm", channel="C0LEADERS")
     cmd(slack, bot, "setup", channel="C0LEADERS")
     view = workspace.latest_view("U0ALICE", callback_id=SETUP)
     slack.view_submission(view, form(channel="C0GENERAL"), user="U0ALICE")

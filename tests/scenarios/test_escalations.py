@@ -59,7 +59,7 @@ def press(slack, bot, workspace, action_id, user, card_call, **extra):
 
 
 def bind_with_escalation_channel(slack, bot, deps):
-    cmd(slack, bot, "help", name="/tpm")  # Alice binds #apollo and leads the program
+    cmd(slack, bot, "setup", name="/tpm")  # Alice binds #apollo and leads the program
     with deps.session() as session:  # as `/tpm setup` would (the modal has its own tests)
         program = session.exec(select(Program)).one()
         program.escalation_channel_id = ESCALATION_CHANNEL
@@ -250,7 +250,7 @@ def test_escalations_command_lists_and_sets_the_ladder(slack, bot, deps, clock, 
     assert "Live escalations (1)" in listing and "B-1" in listing
     cmd(slack, bot, "escalations ladder 2 6h", name="/tpm")
     with deps.session() as session:
-        assert session.exec(select(Program)).one().settings["escalation_steps_hours"] == [2.0, 6.0]
+        assert session.exec(select(Program)).one().settings["escalations"]["steps_hours"] == [2.0, 6.0]
     reply = json.loads(slack.command("/tpm", "escalations ladder soon", user="U0ALICE", channel="C0APOLLO").body)
     assert "Give `ladder` two step lengths" in reply["text"] and "/tpm escalations ladder 4 8" in reply["text"]
     cmd(slack, bot, "settings", name="/tpm")

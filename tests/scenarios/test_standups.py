@@ -37,7 +37,7 @@ def tick(deps, bot, clock, at):
 
 
 def setup(slack, bot, workspace, participants=("U0ALICE", "U0KENJI", "U0DIETER"), mode="dm", days=("0", "1", "2", "3", "4")):
-    cmd(slack, bot, "help", name="/tpm")  # Alice binds the channel and leads the program
+    cmd(slack, bot, "setup", name="/tpm")  # Alice binds the channel (the first recording command) and leads it
     cmd(slack, bot, "setup")
     view = workspace.latest_view("U0ALICE", callback_id="standup.setup.modal")
     values = {

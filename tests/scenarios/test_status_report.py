@@ -30,7 +30,7 @@ def text_of(call) -> str:
 
 
 def test_status_now_is_green_then_red_with_reasons_and_kpis(slack, bot, deps, sandbox, clock):
-    cmd(slack, bot, "help", name="/tpm")
+    cmd(slack, bot, "setup", name="/tpm")
     cmd(slack, bot, "")
     [green] = reports(sandbox)
     assert green.args["text"] == "Status of program-apollo: GREEN" and green.response["ok"]
@@ -52,7 +52,7 @@ def test_status_now_is_green_then_red_with_reasons_and_kpis(slack, bot, deps, sa
 
 
 def test_risk_trend_compares_with_a_week_ago(slack, bot, deps, sandbox, clock):
-    cmd(slack, bot, "help", name="/tpm")
+    cmd(slack, bot, "setup", name="/tpm")
     cmd(slack, bot, "supplier audit p:2 i:3", name="/risk")
     clock.advance(timedelta(days=8))
     cmd(slack, bot, "update R-1 i:5", name="/risk")
@@ -62,7 +62,7 @@ def test_risk_trend_compares_with_a_week_ago(slack, bot, deps, sandbox, clock):
 
 
 def test_closed_items_are_listed_in_the_order_they_closed(slack, bot, deps, sandbox, clock):
-    cmd(slack, bot, "help", name="/tpm")
+    cmd(slack, bot, "setup", name="/tpm")
     for title in ("first logged", "second logged", "third logged"):
         cmd(slack, bot, title, name="/blocker")
     for key in ("B-3", "B-1", "B-2"):
@@ -74,7 +74,7 @@ def test_closed_items_are_listed_in_the_order_they_closed(slack, bot, deps, sand
 
 
 def test_weekly_report_posts_once_at_the_programs_local_time(slack, bot, deps, sandbox, clock):
-    cmd(slack, bot, "help", name="/tpm")  # Los Angeles: Friday 16:00 there is Saturday 00:00 UTC
+    cmd(slack, bot, "setup", name="/tpm")  # Los Angeles: Friday 16:00 there is Saturday 00:00 UTC
     cmd(slack, bot, "when")
     friday = datetime(2026, 12, 5, 0, 0, tzinfo=timezone.utc)
     for at in (friday - timedelta(minutes=1), friday, friday + timedelta(seconds=30)):
@@ -98,7 +98,7 @@ def test_weekly_report_posts_once_at_the_programs_local_time(slack, bot, deps, s
 
 
 def test_schedule_input_and_channel_checks(slack, bot, deps, workspace):
-    cmd(slack, bot, "help", name="/tpm")
+    cmd(slack, bot, "setup", name="/tpm")
     reply = json.loads(cmd(slack, bot, "schedule someday").body)["text"]
     assert "Say the day and the time" in reply and "/status schedule fri 16:00 #leadership" in reply
     cmd(slack, bot, "schedule fri 16:00 <#C0LEADERS|leadership>")  # private, and the bot is not in it
@@ -110,7 +110,7 @@ def test_schedule_input_and_channel_checks(slack, bot, deps, workspace):
 
 
 def test_a_huge_program_still_fits_slacks_limits(slack, bot, deps, sandbox, clock):
-    cmd(slack, bot, "help", name="/tpm")
+    cmd(slack, bot, "setup", name="/tpm")
     now = clock.now()
     with deps.session() as session:
         program = session.exec(select(Program)).one()

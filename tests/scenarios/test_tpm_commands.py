@@ -13,8 +13,8 @@ def programs(deps):
         return session.exec(select(Program)).all()
 
 
-def test_first_command_binds_the_channel_with_defaults(slack, bot, deps, workspace):
-    response = slack.command("/tpm", "settings", user="U0KENJI", channel="C0APOLLO")
+def test_first_recording_command_binds_the_channel_with_defaults(slack, bot, deps, workspace):
+    response = slack.command("/tpm", "setup", user="U0KENJI", channel="C0APOLLO")
     assert response.status == 200
     bot.wait_idle()
     [program] = programs(deps)
@@ -24,15 +24,17 @@ def test_first_command_binds_the_channel_with_defaults(slack, bot, deps, workspa
     replies = workspace.ephemerals(channel="C0APOLLO", user="U0KENJI")
     assert "now the home of program *program-apollo*" in replies[0]["text"]
     assert "/tpm setup" in replies[0]["text"]
-    assert "Settings of program-apollo" in json.dumps(replies[1])
+    slack.command("/tpm", "settings", user="U0KENJI", channel="C0APOLLO")
+    bot.wait_idle()
+    assert "Settings of program-apollo" in json.dumps(workspace.ephemerals(channel="C0APOLLO", user="U0KENJI")[-1])
     with deps.session() as session:
         assert session.exec(select(Member)).one().timezone == "Asia/Tokyo"
 
 
 def test_second_command_does_not_bind_again(slack, bot, deps, workspace):
-    slack.command("/tpm", "help", user="U0KENJI", channel="C0APOLLO")
+    slack.command("/tpm", "setup", user="U0KENJI", channel="C0APOLLO")
     bot.wait_idle()
-    slack.command("/tpm", "settings", user="U0BOB", channel="C0APOLLO")
+    slack.command("/blocker", "keys missing", user="U0BOB", channel="C0APOLLO")
     bot.wait_idle()
     assert len(programs(deps)) == 1
     assert programs(deps)[0].leads == ["U0KENJI"]
@@ -123,7 +125,7 @@ def test_only_leads_may_open_or_submit_setup(slack, bot, deps, workspace, sandbo
 
 
 def test_settings_button_opens_the_modal(slack, bot, deps, workspace, sandbox):
-    slack.command("/tpm", "settings", user="U0ALICE", channel="C0APOLLO")
+    slack.command("/tpm", "setup", user="U0ALICE", channel="C0APOLLO")
     bot.wait_idle()
     program = programs(deps)[0]
     sandbox.clear_calls()
@@ -134,7 +136,7 @@ def test_settings_button_opens_the_modal(slack, bot, deps, workspace, sandbox):
 
 
 def test_app_home_lists_the_programs_a_user_leads(slack, bot, workspace, sandbox):
-    slack.command("/tpm", "help", user="U0ALICE", channel="C0APOLLO")
+    slack.command("/tpm", "setup", user="U0ALICE", channel="C0APOLLO")
     bot.wait_idle()
     slack.app_home_opened("U0ALICE")
     bot.wait_idle()
@@ -146,7 +148,7 @@ def test_app_home_lists_the_programs_a_user_leads(slack, bot, workspace, sandbox
 
 
 def test_app_home_shows_my_items_and_my_programs_rag(slack, bot, workspace, sandbox):
-    slack.command("/tpm", "help", user="U0ALICE", channel="C0APOLLO")
+    slack.command("/tpm", "setup", user="U0ALICE", channel="C0APOLLO")
     slack.command("/blocker", "prod is down <@U0BOB> sev:critical", user="U0ALICE", channel="C0APOLLO")
     bot.wait_idle()
     slack.app_home_opened("U0BOB")
@@ -159,10 +161,11 @@ def test_app_home_shows_my_items_and_my_programs_rag(slack, bot, workspace, sand
 
 
 def test_slack_failure_gives_an_apology_with_an_error_id(slack, bot, sandbox, workspace, caplog):
-    slack.command("/tpm", "help", user="U0ALICE", channel="C0APOLLO")
+    slack.command("/tpm", "setup", user="U0ALICE", channel="C0APOLLO")
     bot.wait_idle()
     workspace.archive_channel("C0APOLLO")
     sandbox.inject_faults(method="views.open", status=500)
+    sandbox.clear_calls()
     slack.command("/tpm", "setup", user="U0ALICE", channel="C0APOLLO")
     bot.wait_idle()
     apology = workspace.ephemerals(user="U0ALICE")[-1]["text"]

@@ -70,7 +70,7 @@ def test_business_hours_equal_the_day_by_day_walk_exactly():
 
 def test_sla_defaults_and_overrides():
     assert [sla_for(program(), s) for s in ("critical", "high", "medium", "low")] == [4, 8, 24, 40]
-    assert sla_for(program(blocker_sla_hours={"high": 2}), "high") == 2
+    assert sla_for(program(blockers={"sla_hours": {"high": 2}}), "high") == 2
 
 
 def test_past_sla_uses_wall_clock_for_critical_and_business_hours_otherwise():

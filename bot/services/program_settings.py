@@ -1,0 +1,116 @@
+"""A program's settings, typed: one section per feature, each with its defaults.
+
+`Program.settings` stores the sections a lead has set (only the fields set; the rest are defaults,
+so changing a default here changes it for every program that never set it):
+
+    {"blockers": {"sla_hours": {"high": 4}},
+     "escalations": {"risk_threshold": 12, "steps_hours": [2, 6]},
+     "status_report": {"enabled": true, "day": 4, "time": "16:00", "channel": ""}}
+
+Read with ``settings_of(program)``; write with ``update_settings(...)``, the one way to write, which
+validates the whole document before anything is stored. Unknown sections or fields are refused
+(``extra="forbid"``), so a typo can never be saved and silently ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel import Session
+
+from storage.models import Program
+
+Hours = Annotated[float, Field(gt=0, le=24 * 365)]
+StepHours = Annotated[float, Field(ge=0.5, le=40)]
+
+DEFAULT_RISK_THRESHOLD = 15
+DEFAULT_STEPS_HOURS = (4.0, 4.0)  # business hours: owner → leads, leads → escalation channel
+CRITICAL_STEPS_HOURS = (1.0, 1.0)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SlaHours(Section):
+    """How long a blocker of each severity may stay open: wall-clock hours for critical, business
+    hours (8 a working day) for the others."""
+
+    critical: Hours = 4
+    high: Hours = 8
+    medium: Hours = 24
+    low: Hours = 40
+
+    def for_severity(self, severity: str) -> float:
+        return float(getattr(self, severity))
+
+
+class BlockerSettings(Section):
+    sla_hours: SlaHours = SlaHours()
+
+
+class EscalationSettings(Section):
+    risk_threshold: Annotated[int, Field(ge=1, le=25)] = DEFAULT_RISK_THRESHOLD
+    steps_hours: tuple[StepHours, StepHours] = DEFAULT_STEPS_HOURS
+    steps_hours_critical: tuple[StepHours, StepHours] = CRITICAL_STEPS_HOURS
+
+
+class StatusReportSettings(Section):
+    """The weekly status report: on ``day`` (0 = Monday) at ``time`` in the program's timezone."""
+
+    enabled: bool = True
+    day: Annotated[int, Field(ge=0, le=6)] = 4
+    time: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "16:00"
+    channel: Annotated[str, Field(max_length=32)] = ""  # "" = the program's channel
+
+
+class ProgramSettings(Section):
+    blockers: BlockerSettings = BlockerSettings()
+    escalations: EscalationSettings = EscalationSettings()
+    status_report: StatusReportSettings = StatusReportSettings()
+
+
+SECTIONS = tuple(ProgramSettings.model_fields)
+_CACHE = "_tpm_settings_cache"
+
+
+class SettingsError(ValueError):
+    """Settings that the model refuses: an unknown section or field, or a value out of range."""
+
+
+def settings_of(program: Program) -> ProgramSettings:
+    """The program's settings, defaults filled in. Parsed once per loaded row: the parse is kept on
+    the object for as long as its ``settings`` document is the same object."""
+    doc = program.settings or {}
+    cached = program.__dict__.get(_CACHE)
+    if cached is not None and cached[0] is doc:
+        return cached[1]
+    parsed = ProgramSettings.model_validate(doc)
+    object.__setattr__(program, _CACHE, (doc, parsed))
+    return parsed
+
+
+def merged_settings(doc: dict[str, Any] | None, section: str, **fields: Any) -> dict[str, Any]:
+    """``doc`` with ``fields`` set in ``section``, validated; the stored shape (only fields ever set)."""
+    if section not in SECTIONS:
+        raise SettingsError(f"unknown settings section {section!r}")
+    doc = dict(doc or {})
+    doc[section] = {**(doc.get(section) or {}), **fields}
+    try:
+        parsed = ProgramSettings.model_validate(doc)
+    except ValidationError as exc:
+        raise SettingsError(str(exc)) from exc
+    return parsed.model_dump(mode="json", exclude_unset=True)
+
+
+def update_settings(*, session: Session, program: Program, section: str, now: datetime,
+                    **fields: Any) -> Program:
+    """Set ``fields`` of one section of the stored program (read again in ``session``), all or nothing;
+    returns the stored program."""
+    stored = session.get(Program, program.id)
+    stored.settings = merged_settings(stored.settings, section, **fields)
+    stored.updated_at = now
+    session.add(stored)
+    return stored
