@@ -64,3 +64,35 @@ def test_agenda_query_count_does_not_grow_with_history(engine):
     small = queries_for_agenda(engine, program_with_history(engine, "CSMALL", weeks=2, per_meeting=2))
     large = queries_for_agenda(engine, program_with_history(engine, "CLARGE", weeks=12, per_meeting=6))
     assert small == large <= 3  # open items by kind, the previous agenda, the records of both agendas
+
+
+def test_a_batch_of_agendas_takes_its_meetings_records_read_ahead(engine):
+    """The schedule's read-ahead serves every agenda of a batch: the last meeting's actions and what this
+    meeting recorded already, for any number of programs, with no query left to compose them."""
+    from storage.agendas import read_ahead
+    from storage.raid import read_ahead_open_items
+    from storage.read_ahead import batched
+
+    ids = [program_with_history(engine, f"CB{n}", weeks=3, per_meeting=2) for n in range(4)]
+    with session_scope(engine) as session:
+        current = [session.get(Agenda, agenda_id) for agenda_id in ids]
+        meetings = [session.get(Meeting, agenda.meeting_id) for agenda in current]
+        programs = [session.get(Program, meeting.program_id) for meeting in meetings]
+        for program, agenda in zip(programs, current):
+            service.create(session=session, program=program, spec=decision.SPEC, author_id="U0", now=T,
+                           draft=Draft(f"decided in {program.name}", status="decided"),
+                           details={"agenda_id": agenda.id})
+        session.flush()
+        with batched(session), counting(engine) as statements:
+            read_ahead(session=session, occurrences=[(m, a.occurs_at) for m, a in zip(meetings, current)], now=T,
+                       kinds=agendas.MEETING_KINDS)
+            read_ahead_open_items(session=session, program_ids=[p.id for p in programs], kinds=agendas.AGENDA_ITEM_KINDS)
+            read = len(statements)
+            payloads = [agendas.agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda, now=T)
+                        for program, meeting, agenda in zip(programs, meetings, current)]
+        assert read <= 5 and len(statements) == read  # composing took everything from the read-ahead
+        for program, payload in zip(programs, payloads):
+            blocks = str(payload["blocks"])
+            assert "action 0" in blocks.split("Action items from last meeting")[1].split("Carry-over")[0]
+            assert f"decided in {program.name}" in blocks.split("*Decisions*")[1]
+            assert blocks.count("decided in") == 1  # its own program's, nobody else's
