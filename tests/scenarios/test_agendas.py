@@ -227,6 +227,35 @@ def test_agenda_now_thread_record_in_place_updates_done_button_and_carry_over(sl
     assert "None recorded." in thursday_after.split("Action items from last meeting")[1].split("Carry-over")[0]
 
 
+def test_a_done_button_on_an_agenda_posted_before_the_upgrade_closes_the_migrated_record(slack, bot, deps,
+                                                                                         workspace, sandbox):
+    """Agendas posted before action items were records carry the old action item's id on their Done buttons;
+    the upgrade kept it on the record (details.action_item_id), and the button finds the record by it, not
+    by a record id that is another record's (here B-1's)."""
+    from bot.records import service
+    from bot.records.kinds import action
+    from bot.records.spec import Draft
+
+    set_up_meeting(slack, bot, workspace)
+    cmd(slack, bot, "staging is down", name="/blocker")
+    cmd(slack, bot, "weekly sync")
+    [posted] = agenda_posts(sandbox)
+    with deps.session() as session:
+        program = session.exec(select(Program)).one()
+        [agenda] = session.exec(select(Agenda)).all()
+        blocker = session.exec(select(Item).where(Item.kind == "blocker")).one()
+        migrated = service.create(session=session, program=program, spec=action.SPEC, author_id="U0ALICE",
+                                  now=deps.clock.now(), draft=Draft("send the plan", "U0BOB"),
+                                  details={"agenda_id": agenda.id, "action_item_id": blocker.id})
+    slack.block_action("agenda.message.action_done", value=str(blocker.id), user="U0BOB",
+                       message={"ts": posted.response["ts"], "type": "message"})
+    bot.wait_idle()
+    with deps.session() as session:
+        assert session.get(Item, migrated.id).status == "done"
+        assert session.get(Item, blocker.id).status == "open"
+    assert ":white_check_mark:" in blocks_text(sandbox.calls_to("chat.update")[-1])
+
+
 def test_bad_replies_are_explained_and_nothing_is_saved(slack, bot, deps, workspace, sandbox):
     set_up_meeting(slack, bot, workspace)
     cmd(slack, bot, "weekly sync")
