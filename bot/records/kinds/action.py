@@ -64,7 +64,7 @@ SPEC = KindSpec(
         FieldSpec("due", "Due", "due_at", "date"),
     ),
     grammar=parse,
-    usage="/action <text> @owner [due|by <date>]",
+    usage="/action <text> @owner [due <date>]",
     example=EXAMPLE,
     icon=lambda item: ":ballot_box_with_check:",
     facts=lambda item, tz: [("Due", "date:due_at")],
