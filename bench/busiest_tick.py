@@ -4,7 +4,9 @@ meeting agenda due in the same minute, plus the escalation sweep.
     python -m bench.busiest_tick [--programs 500] [--members 20] [--days 90] [--database-url URL]
 
 Data: programs × members × days of stand-up history (500 × 20 × 90 = 900k answers), 60 RAID items a
-program (30k), half of them closed, a weekly meeting with its past agendas and action items. Every program runs on Berlin time with its cutoff and its weekly
+program (30k), half of them closed, a weekly meeting with its past agendas, each with the 10 action items
+(half of them done) and 5 decisions recorded in its thread, as records (90 days: 180 a program, 90k).
+Every program runs on Berlin time with its cutoff and its weekly
 report at Friday 16:00, so one tick composes and queues all of them (Slack I/O excluded: sending is the
 notifier's job, measured elsewhere).
 
@@ -36,7 +38,7 @@ from scheduled.escalation_jobs import EscalationSweep
 from scheduled.tick import run_due
 from storage.engine import make_engine, session_scope
 from storage.migrate import upgrade
-from storage.agenda_models import ActionItem, Agenda, Meeting
+from storage.agenda_models import Agenda, Meeting
 from storage.escalation_models import Escalation
 from storage.models import Member, OutboundMessage, Program, Workspace
 from storage.raid_models import Item, ItemCounter, ItemEvent
@@ -45,6 +47,7 @@ from storage.standup_models import StandupAnswer, StandupConfig, StandupRun
 TICK = datetime(2026, 12, 4, 15, 0, 20, tzinfo=timezone.utc)  # Friday 16:00:20 in Berlin
 FRIDAY = date(2026, 12, 4)
 CHUNK = 20_000
+ACTIONS_A_WEEK, DECISIONS_A_WEEK = 10, 5  # recorded in each weekly meeting's thread
 
 
 def _chunks(connection, table, rows):
@@ -103,6 +106,8 @@ def build(url: str, programs: int, members: int, days: int, seed: int = 7) -> No
                     closed = closed if closed is None or closed < t0 else None
                     items.append({
                         "id": item_id, "program_id": p + 1, "kind": kind, "number": n, "title": f"{kind} {n}",
+                        "key": f"{kind[0].upper()}-{n}", "details": {}, "version": 0,
+                        "closed_by": users[p][0] if closed else None,
                         "owner_id": users[p][n % members], "reporter_id": users[p][0],
                         "status": ("resolved" if kind == "blocker" else "closed") if closed else "open",
                         "severity": rng.choice(["low", "medium", "high"]) if kind == "blocker" else None,
@@ -116,34 +121,55 @@ def build(url: str, programs: int, members: int, days: int, seed: int = 7) -> No
             for kind, count in (("blocker", 40), ("risk", 20)):
                 connection.execute(insert(ItemCounter.__table__), [{"program_id": p + 1, "kind": kind,
                                                                      "last_number": count}])
-        _chunks(connection, Item.__table__, items)
-        _chunks(connection, ItemEvent.__table__, events)
         # A weekly sync every Friday at 17:00 with its agenda an hour ahead: due in the same tick. Its past
-        # agendas and two action items a week, half of them done.
+        # agendas, each with the action items (half of them done) and decisions recorded in its thread.
         _chunks(connection, Meeting.__table__, [{
             "id": p + 1, "program_id": p + 1, "name": "Weekly sync", "weekdays": [4], "local_time": "17:00",
             "timezone": None, "lead_minutes": 60, "channel_id": f"C{p:05d}", "enabled": True, "created_by": "U0LEAD",
             "created_at": t0 - timedelta(days=days + 1), "updated_at": t0} for p in range(programs)])
-        agendas, actions = [], []
+        agendas = []
         agenda_id = 0
         for p in range(programs):
+            numbers, still_open = {"action": 0, "decision": 0}, []
             for week in range(max(1, days // 7), 0, -1):
                 agenda_id += 1
                 occurs = TICK + timedelta(hours=1) - timedelta(weeks=week)
                 agendas.append({"id": agenda_id, "meeting_id": p + 1, "occurs_at": occurs, "channel": f"C{p:05d}",
                                 "ts": f"{occurs.timestamp():.6f}", "covered": {"blockers": [], "risks": [],
-                                                                              "actions": []},
+                                                                              "actions": list(still_open)},
                                 "created_at": occurs - timedelta(hours=1)})
-                for n in (1, 2):
-                    done = n == 1
-                    actions.append({"program_id": p + 1, "number": len(actions) + 1, "text": f"follow up {week}.{n}",
-                                    "owner_id": users[p][n], "due_at": occurs + timedelta(days=3),
-                                    "status": "done" if done else "open", "agenda_id": agenda_id,
-                                    "source_channel": f"C{p:05d}", "source_ts": None, "created_by": users[p][0],
-                                    "created_at": occurs, "done_by": users[p][n] if done else None,
-                                    "done_at": occurs + timedelta(days=1) if done else None})
+                for kind, count in (("action", ACTIONS_A_WEEK), ("decision", DECISIONS_A_WEEK)):
+                    for n in range(1, count + 1):
+                        item_id += 1
+                        numbers[kind] += 1
+                        number, owner = numbers[kind], users[p][n % members]
+                        done = kind == "decision" or n % 2 == 1
+                        closed = occurs + timedelta(days=1) if kind == "action" else occurs
+                        items.append({
+                            "id": item_id, "program_id": p + 1, "kind": kind, "number": number,
+                            "key": f"{'A' if kind == 'action' else 'DEC'}-{number}", "title": f"{kind} {week}.{n}",
+                            "owner_id": owner, "reporter_id": users[p][0],
+                            "status": ("done" if kind == "action" else "decided") if done else "open",
+                            "severity": None, "probability": None, "impact": None, "mitigation": "",
+                            "due_at": occurs + timedelta(days=3) if kind == "action" else None, "review_at": None,
+                            "source_link": "", "message_channel": None, "message_ts": None, "close_note": "",
+                            "closed_by": owner if done else None, "version": 1 if kind == "action" and done else 0,
+                            "details": {"agenda_id": agenda_id, **({"deciders": [owner]} if kind == "decision"
+                                                                   else {})},
+                            "created_at": occurs, "updated_at": closed if done else occurs,
+                            "closed_at": closed if done else None})
+                        events.append({"item_id": item_id, "actor_id": users[p][0], "action": "created",
+                                       "changes": {}, "at": occurs})
+                        if kind == "action" and done:
+                            events.append({"item_id": item_id, "actor_id": owner, "action": "done",
+                                           "changes": {"status": ["open", "done"]}, "at": closed})
+                        elif kind == "action":
+                            still_open.append(item_id)
+            connection.execute(insert(ItemCounter.__table__), [{"program_id": p + 1, "kind": kind, "last_number": n}
+                                                                for kind, n in numbers.items()])
         _chunks(connection, Agenda.__table__, agendas)
-        _chunks(connection, ActionItem.__table__, actions)
+        _chunks(connection, Item.__table__, items)
+        _chunks(connection, ItemEvent.__table__, events)
         if connection.dialect.name == "postgresql":  # rows above were given ids: move the sequences past them
             for table in SQLModel.metadata.sorted_tables:
                 if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:

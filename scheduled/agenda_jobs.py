@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.deps import Deps
-from bot.services.agendas import AGENDA_ITEM_KINDS, agenda_key, agenda_payload, posted_at, queue_agenda
+from bot.services.agendas import AGENDA_ITEM_KINDS, MEETING_KINDS, agenda_key, agenda_payload, posted_at, queue_agenda
 from bot.services.meetings import occurrences
 from scheduled.jobs import Due, hold
 from storage.agenda_models import Meeting
@@ -41,7 +41,7 @@ class AgendaPosts:
         meetings = [(session.get(Meeting, item.data["meeting_id"]), datetime.fromisoformat(item.data["occurs_at"]))
                     for item in items]
         meetings = [(meeting, occurs_at) for meeting, occurs_at in meetings if meeting is not None and meeting.enabled]
-        agendas = read_ahead(session=session, occurrences=meetings, now=deps.clock.now())
+        agendas = read_ahead(session=session, occurrences=meetings, now=deps.clock.now(), kinds=MEETING_KINDS)
         read_ahead_keys(session=session, keys=[agenda_key(agenda) for agenda in agendas])
         read_ahead_open_items(session=session, program_ids=sorted({m.program_id for m, _ in meetings}),
                               kinds=AGENDA_ITEM_KINDS)

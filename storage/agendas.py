@@ -1,4 +1,8 @@
-"""Query functions for meetings, agendas, action items and decisions."""
+"""Query functions for meetings and agendas, and for the records (action items, decisions) a meeting
+recorded in its agenda's thread: records of the program whose ``details.agenda_id`` names the agenda.
+JSON lookups differ between SQLite and PostgreSQL, so the link is filtered in Python, over the
+program's records of those kinds created since the agenda was (nothing is recorded in an agenda's
+thread before the agenda exists): one query, bounded by the time since the meeting, not by history."""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from storage.agenda_models import ActionItem, Agenda, Decision, Meeting
+from storage.agenda_models import Agenda, Meeting
 from storage.models import Program
+from storage.raid_models import Item
 from storage.read_ahead import MISSING, in_batch, stash, take
 
 
@@ -36,10 +41,10 @@ _OCCURRENCE_AGENDA = select(Agenda).where(Agenda.meeting_id == bindparam("meetin
 _PREVIOUS_AGENDA = (select(Agenda).where(Agenda.meeting_id == bindparam("meeting_id"),
                                          Agenda.occurs_at < bindparam("occurs_at"))
                     .order_by(Agenda.occurs_at.desc()).limit(1))
-_OPEN_ACTIONS = (select(ActionItem).where(ActionItem.program_id == bindparam("program_id"), ActionItem.status == "open")
-                 .order_by(ActionItem.created_at, ActionItem.number))
-_AGENDA_ACTIONS = select(ActionItem).where(ActionItem.agenda_id == bindparam("agenda_id")).order_by(ActionItem.number)
-_AGENDA_DECISIONS = select(Decision).where(Decision.agenda_id == bindparam("agenda_id")).order_by(Decision.number)
+_RECORDS_SINCE = (select(Item).where(Item.program_id == bindparam("program_id"),
+                                     Item.kind.in_(bindparam("kinds", expanding=True)),
+                                     Item.created_at >= bindparam("since"))
+                  .order_by(Item.number, Item.id))
 
 
 def ensure_agenda(*, session: Session, meeting: Meeting, occurs_at: datetime, now: datetime) -> Agenda:
@@ -83,18 +88,31 @@ def agenda_at(*, session: Session, channel: str, ts: str) -> Agenda | None:
     return session.exec(select(Agenda).where(Agenda.ts == ts, Agenda.channel == channel)).first()
 
 
-def open_actions(*, session: Session, program_id: int) -> list[ActionItem]:
-    read = take(session, "agenda.open_actions", program_id)
-    if read is not MISSING:
-        return read
-    return list(session.exec(_OPEN_ACTIONS, params={"program_id": program_id}))
+def _linked(items, agenda_ids) -> dict[int, list[Item]]:
+    found: dict[int, list[Item]] = {agenda_id: [] for agenda_id in agenda_ids}
+    for item in items:
+        agenda_id = (item.details or {}).get("agenda_id")
+        if agenda_id in found:
+            found[agenda_id].append(item)
+    return found
 
 
-def actions_of(*, session: Session, agenda_id: int) -> list[ActionItem]:
-    read = take(session, "agenda.actions", agenda_id)
-    if read is not MISSING:
-        return read
-    return list(session.exec(_AGENDA_ACTIONS, params={"agenda_id": agenda_id}))
+def records_of(*, session: Session, program_id: int, agendas: list[Agenda], kinds: tuple[str, ...]) -> dict[int, list[Item]]:
+    """The program's records of ``kinds`` recorded in each agenda's thread, by agenda id, each list by number
+    (one query for all of them, none for what was read ahead)."""
+    found: dict[int, list[Item]] = {}
+    missing = []
+    for agenda in agendas:
+        read = take(session, "agenda.records", (agenda.id, kinds))
+        if read is MISSING:
+            missing.append(agenda)
+        else:
+            found[agenda.id] = read
+    if missing:
+        rows = session.exec(_RECORDS_SINCE, params={"program_id": program_id, "kinds": list(kinds),
+                                                    "since": min(a.created_at for a in missing)})
+        found.update(_linked(rows, [a.id for a in missing]))
+    return found
 
 
 # The same, for the occurrences of a batch of meetings (`read_ahead`), each ordered as above per program,
@@ -106,19 +124,25 @@ _PREVIOUS_AGENDAS = select(Agenda).where(
     Agenda.meeting_id.in_(bindparam("meeting_ids", expanding=True)),
     Agenda.occurs_at == select(func.max(_latest.occurs_at)).where(
         _latest.meeting_id == Agenda.meeting_id, _latest.occurs_at < bindparam("occurs_at")).scalar_subquery())
-_OPEN_ACTIONS_OF = (select(ActionItem).where(ActionItem.program_id.in_(bindparam("program_ids", expanding=True)),
-                                             ActionItem.status == "open")
-                    .order_by(ActionItem.created_at, ActionItem.number))
-_ACTIONS_OF = (select(ActionItem).where(ActionItem.agenda_id.in_(bindparam("agenda_ids", expanding=True)))
-               .order_by(ActionItem.number))
+# Each program's records since the earliest of the given agendas of its meetings: one statement for all,
+# the bound computed once per program (a derived table), not per record.
+_first_agenda = (select(Meeting.program_id.label("program_id"), func.min(Agenda.created_at).label("since"))
+                 .select_from(Agenda).join(Meeting, Meeting.id == Agenda.meeting_id)
+                 .where(Agenda.id.in_(bindparam("agenda_ids", expanding=True)))
+                 .group_by(Meeting.program_id).subquery())
+_RECORDS_SINCE_OF = (select(Item).join(_first_agenda, (_first_agenda.c.program_id == Item.program_id)
+                                       & (Item.created_at >= _first_agenda.c.since))
+                     .where(Item.kind.in_(bindparam("kinds", expanding=True)))
+                     .order_by(Item.number, Item.id))
 
 
-def read_ahead(*, session: Session, occurrences: list[tuple[Meeting, datetime]], now: datetime) -> list[Agenda]:
-    """For each (meeting, occurs_at): read its agenda (created if missing), the agenda before it with that
-    one's actions, and its program's open actions, with a few statements in all (two more per distinct
-    occurs_at), and leave them for `agenda_of_occurrence`, `previous_agenda`, `actions_of` and
-    `open_actions` (storage.read_ahead). Only in a batch (`in_batch`): an agenda another process created
-    meanwhile fails it. Returns the agendas, in the order of ``occurrences``."""
+def read_ahead(*, session: Session, occurrences: list[tuple[Meeting, datetime]], now: datetime,
+               kinds: tuple[str, ...]) -> list[Agenda]:
+    """For each (meeting, occurs_at): read its agenda (created if missing), the agenda before it, and the
+    records of ``kinds`` recorded in both (`records_of`), with a few statements in all (two more per
+    distinct occurs_at), and leave them for `agenda_of_occurrence`, `previous_agenda` and `records_of`
+    (storage.read_ahead). Only in a batch (`in_batch`): an agenda another process created meanwhile fails
+    it. Returns the agendas, in the order of ``occurrences``."""
     if not occurrences:
         return []
     at: dict[datetime, list[int]] = {}
@@ -151,19 +175,12 @@ def read_ahead(*, session: Session, occurrences: list[tuple[Meeting, datetime]],
     for meeting, occurs_at in occurrences:
         if earliest[meeting.id] == occurs_at:
             stash(session, "agenda.previous", (meeting.id, occurs_at), previous.get((meeting.id, occurs_at)))
-    actions: dict[int, list[ActionItem]] = {agenda.id: [] for agenda in previous.values()}
-    for action in session.exec(_ACTIONS_OF, params={"agenda_ids": sorted(actions) or [0]}):
-        actions[action.agenda_id].append(action)
-    for agenda_id, rows in actions.items():
-        stash(session, "agenda.actions", agenda_id, rows)
-    program_ids = sorted({meeting.program_id for meeting, _ in occurrences})
-    open_of: dict[int, list[ActionItem]] = {program_id: [] for program_id in program_ids}
-    for action in session.exec(_OPEN_ACTIONS_OF, params={"program_ids": program_ids}):
-        open_of[action.program_id].append(action)
-    for program_id, rows in open_of.items():
-        stash(session, "agenda.open_actions", program_id, rows)
+    # The records of each previous agenda, and of each occurrence's agenda that existed already (one that
+    # is new has none: nothing can have been recorded in a thread not posted yet).
+    linked = {agenda.id: agenda for agenda in previous.values()}
+    linked.update({agenda.id: agenda for key, agenda in found.items() if key not in created})
+    rows = session.exec(_RECORDS_SINCE_OF, params={"kinds": list(kinds), "agenda_ids": sorted(linked)}) \
+        if linked else []
+    for agenda_id, items in _linked(rows, list(linked)).items():
+        stash(session, "agenda.records", (agenda_id, kinds), items)
     return [found[(meeting.id, occurs_at)] for meeting, occurs_at in occurrences]
-
-
-def decisions_of(*, session: Session, agenda_id: int) -> list[Decision]:
-    return list(session.exec(_AGENDA_DECISIONS, params={"agenda_id": agenda_id}))

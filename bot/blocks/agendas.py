@@ -15,7 +15,7 @@ from bot.services.timezones import zone
 
 if TYPE_CHECKING:
     from bot.services.agendas import AgendaContent
-    from storage.agenda_models import ActionItem
+    from storage.raid_models import Item
 
 SECTION_LIMIT = 3000
 LINE_LIMIT = 300
@@ -47,19 +47,25 @@ def _day(at, tz: str) -> str:
     return local_date(at, tz)
 
 
-def action_line(action: ActionItem, tz: str) -> str:
+def action_line(action: Item, tz: str) -> str:
     mark = "~" if not action.is_open else ""
     due = f", due {_day(action.due_at, tz)}" if action.due_at else ""
-    done = " :white_check_mark:" if not action.is_open else ""
-    return clip(f"{mark}*{action.key}* {escape_keeping_mentions(action.text)}{mark} — <@{action.owner_id}>{due}{done}", LINE_LIMIT)
+    done = " :white_check_mark:" if action.status == "done" else f" ({action.status})" if not action.is_open else ""
+    return clip(f"{mark}*{action.key}* {escape_keeping_mentions(action.title)}{mark} — <@{action.owner_id}>{due}{done}", LINE_LIMIT)
 
 
-def _action_rows(heading: str, actions: list[ActionItem], tz: str, budget: int, empty: str) -> list[kit.Block]:
+def done_value(action: Item) -> str:
+    """The Done button's value: the record's id, prefixed so that a button on an agenda posted before action
+    items were records (its value the old action item's id) is never read as a record id."""
+    return f"record:{action.id}"
+
+
+def _action_rows(heading: str, actions: list[Item], tz: str, budget: int, empty: str) -> list[kit.Block]:
     if not actions:
         return [_section(f"{heading}\n{empty}")]
     rows = [_section(heading)]
     for action in actions[:budget]:
-        done = (kit.button("Done", action_id=Action.AGENDA_ACTION_DONE.value, value=str(action.id))
+        done = (kit.button("Done", action_id=Action.AGENDA_ACTION_DONE.value, value=done_value(action))
                 if action.is_open else None)
         rows.append(_section(action_line(action, tz), done))
     if len(actions) > budget:
@@ -103,7 +109,9 @@ def build_agenda(content: AgendaContent) -> list[dict]:
     blocks.append(kit.divider())
     blocks += _action_rows("*Actions recorded in this meeting*", content.actions, tz, ACTION_ROWS["recorded"],
                            "None yet: reply `action: …` in the thread.")
-    decisions = [f"*{d.key}* {escape_keeping_mentions(d.text)} — <@{d.decided_by}>" for d in content.decisions]
+    decisions = [f"*{d.key}* {escape_keeping_mentions(d.title)} — "
+                 + ", ".join(f"<@{u}>" for u in ((d.details or {}).get("deciders") or [d.owner_id]))
+                 for d in content.decisions]
     blocks.append(_section(fit_lines("*Decisions*", decisions, "None yet: reply `decision: …` in the thread.")))
     return blocks
 

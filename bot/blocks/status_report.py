@@ -1,5 +1,5 @@
-"""The status report message: RAG up top, then KPIs, highlights, top risks with trend, ageing blockers
-and the week's new and closed items. Every list is capped ("…and N more") and every text clipped, so
+"""The status report message: RAG up top, then KPIs, highlights, top risks with trend, ageing blockers,
+the week's decisions, overdue action items by owner, and the week's new and closed items. Every list is capped ("…and N more") and every text clipped, so
 the message fits Slack's limits however large the program is."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from bot.services.raid import describe_age
 from bot.services.status_report import StatusReport
 
 MAX_LINES = 8
+KEYS_PER_OWNER = 5
 
 
 def _capped(lines: list[str], total: int | None = None) -> str:
@@ -72,6 +73,13 @@ def build_status_report(report: StatusReport) -> list[dict]:
               for b in report.ageing_blockers[:MAX_LINES]]
     blocks.append(_section("Ageing blockers", _capped(ageing, len(report.ageing_blockers)) if ageing
                            else "No open blockers."))
+    blocks.append(_section(f"Decisions this week ({len(report.decisions)})", _capped(
+        [decision_line(d) for d in report.decisions[:MAX_LINES]], len(report.decisions)) if report.decisions
+        else "None recorded."))
+    overdue = sum(len(items) for _, items in report.overdue_actions)
+    blocks.append(_section(f"Overdue actions ({overdue})", _capped(
+        [overdue_line(owner, items, program.timezone) for owner, items in report.overdue_actions[:MAX_LINES]],
+        len(report.overdue_actions)) if overdue else "None overdue."))
     new = [f"• *{i.key}* {escape_keeping_mentions(clip(i.title, 120))}" for i in report.new_items[:MAX_LINES]]
     closed = [f"• *{i.key}* {escape_keeping_mentions(clip(i.title, 120))} ({i.status})" for i in report.closed_items[:MAX_LINES]]
     blocks.append(kit.section(fields=[
@@ -84,3 +92,17 @@ def build_status_report(report: StatusReport) -> list[dict]:
         "RAG: red = a critical blocker, 3+ blockers past SLA or a risk scoring 20+; amber = a blocker past "
         "SLA, a risk at or above the threshold or an overdue review. Details: `/blocker list all`, `/risk list top`."))
     return blocks
+
+
+def decision_line(item) -> str:
+    deciders = (item.details or {}).get("deciders") or [item.owner_id]
+    later = f" ({item.status})" if item.status != "decided" else ""  # superseded since
+    return (f"• *{item.key}* {escape_keeping_mentions(clip(item.title, 120))} — "
+            + ", ".join(f"<@{u}>" for u in deciders) + later)
+
+
+def overdue_line(owner: str, items: list, tz: str) -> str:
+    keys = [f"*{i.key}* {escape_keeping_mentions(clip(i.title, 60))} (due {local_date(i.due_at, tz)})"
+            for i in items[:KEYS_PER_OWNER]]
+    more = f", +{len(items) - KEYS_PER_OWNER} more" if len(items) > KEYS_PER_OWNER else ""
+    return clip(f"• <@{owner}> ({len(items)}): " + ", ".join(keys) + more, 600)

@@ -60,7 +60,8 @@ def when(phrase: str, tz: str, now: datetime, example: str) -> When:
 
 def date_option(word: str, stops: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
     """A `due <date>`-style option: its date runs until the next option or the end of the text."""
-    stop = r"(?=\s+(?:" + "|".join(stops) + r")\b|\s*<@|$)"
+    ends = ([r"\s+(?:" + "|".join(stops) + r")\b"] if stops else []) + [r"\s*<@", "$"]
+    stop = "(?=" + "|".join(ends) + ")"  # no stops: an empty alternative would end the date at its first space
     return (re.compile(rf"(?<!\S){word}(?:\s+(?:by|on))?\s+(.+?)" + stop, re.I),
             re.compile(rf"(?<!\S){word}\s*$", re.I))
 

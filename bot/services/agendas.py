@@ -2,7 +2,10 @@
 age, top risks, what is due or overdue before the next occurrence, the action items recorded last time,
 and the carry-over (what was listed last time and is still open). It is one message, posted once
 through the outbound queue under the agenda's key, then edited in place as the thread records
-actions and decisions."""
+actions and decisions.
+
+Action items and decisions are records (bot/records, kinds `action` and `decision`); one recorded in an
+agenda's thread names the agenda in ``details.agenda_id``."""
 
 from __future__ import annotations
 
@@ -12,19 +15,21 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.blocks.agendas import agenda_text, build_agenda
-from bot.services.agenda_grammar import ActionDraft
-from bot.services.errors import NotAllowed, UserError
+from bot.records.kinds import action as action_kind
+from bot.records.kinds import decision as decision_kind
 from bot.services.meetings import meeting_zone, next_occurrence
 from bot.services.raid import top_risks
 from storage import agendas as store
 from storage import raid as raid_store
-from storage.agenda_models import ActionItem, Agenda, Decision, Meeting
+from storage.agenda_models import Agenda, Meeting
 from storage.models import OutboundMessage, Program
 from storage.outbox import by_key, enqueue, sent_message_at
 from storage.raid_models import Item
 
 TOP_RISKS = 5
-AGENDA_ITEM_KINDS = ("blocker", "risk")
+ACTION, DECISION = action_kind.SPEC.name, decision_kind.SPEC.name
+AGENDA_ITEM_KINDS = ("blocker", "risk", ACTION)  # the open ones, read together
+MEETING_KINDS = (ACTION, DECISION)  # what a meeting records in its agenda's thread
 AGENDA_EVENT = "tpmbot_agenda"
 
 
@@ -48,11 +53,11 @@ class AgendaContent:
     risks: list[Item] = field(default_factory=list)
     open_risks: int = 0
     due: list[DueLine] = field(default_factory=list)
-    last_actions: list[ActionItem] = field(default_factory=list)
-    carry_over: list[ActionItem] = field(default_factory=list)
+    last_actions: list[Item] = field(default_factory=list)
+    carry_over: list[Item] = field(default_factory=list)
     carried_items: set[int] = field(default_factory=set)  # blocker/risk ids listed last time, still open
-    actions: list[ActionItem] = field(default_factory=list)  # recorded in this agenda's thread
-    decisions: list[Decision] = field(default_factory=list)
+    actions: list[Item] = field(default_factory=list)  # recorded in this agenda's thread
+    decisions: list[Item] = field(default_factory=list)
     due_actions: list[int] = field(default_factory=list)
 
     def covered(self) -> dict:
@@ -68,13 +73,14 @@ def compose_agenda(*, session: Session, program: Program, meeting: Meeting, agen
     actions and decisions are recorded in its thread, once it is posted) and they are not looked up."""
     content = AgendaContent(program.name, meeting.name, agenda.occurs_at, meeting_zone(meeting, program), now)
     items = raid_store.open_items_by_kind(session=session, program_id=program.id, kinds=AGENDA_ITEM_KINDS)
-    content.blockers, open_risks = items["blocker"], items["risk"]
+    content.blockers, open_risks, actions = items["blocker"], items["risk"], items[ACTION]
     content.open_risks = len(open_risks)
     content.risks = top_risks(open_risks, TOP_RISKS)
-    actions = store.open_actions(session=session, program_id=program.id)
     previous = store.previous_agenda(session=session, agenda=agenda)
+    linked = store.records_of(session=session, program_id=program.id, kinds=MEETING_KINDS,
+                              agendas=[a for a in (previous, None if new else agenda) if a is not None])
     if previous is not None:
-        content.last_actions = store.actions_of(session=session, agenda_id=previous.id)
+        content.last_actions = [i for i in linked[previous.id] if i.kind == ACTION]
         listed = set((previous.covered or {}).get("actions", []))
         last_ids = {a.id for a in content.last_actions}
         content.carry_over = [a for a in actions if a.id in listed and a.id not in last_ids]
@@ -86,12 +92,12 @@ def compose_agenda(*, session: Session, program: Program, meeting: Meeting, agen
     due += [DueLine(r.key, r.title, r.owner_id, r.review_at, "review") for r in open_risks
             if r.review_at and r.review_at <= horizon]
     due_actions = [a for a in actions if a.due_at and a.due_at <= horizon]
-    due += [DueLine(a.key, a.text, a.owner_id, a.due_at, "due") for a in due_actions]
+    due += [DueLine(a.key, a.title, a.owner_id, a.due_at, "due") for a in due_actions]
     content.due_actions = [a.id for a in due_actions]
     content.due = sorted(due, key=lambda line: line.due_at)
     if not new:
-        content.actions = store.actions_of(session=session, agenda_id=agenda.id)
-        content.decisions = store.decisions_of(session=session, agenda_id=agenda.id)
+        content.actions = [i for i in linked[agenda.id] if i.kind == ACTION]
+        content.decisions = [i for i in linked[agenda.id] if i.kind == DECISION]
     return content
 
 
@@ -141,39 +147,6 @@ def posted_at(*, session: Session, agenda: Agenda) -> tuple[str, str] | None:
     return agenda.channel, agenda.ts
 
 
-def record_action(*, session: Session, program: Program, agenda: Agenda, draft: ActionDraft, author_id: str,
-                  now: datetime, channel: str, ts: str) -> ActionItem:
-    action = ActionItem(program_id=program.id, number=raid_store.next_number(
-        session=session, program_id=program.id, kind="action"), text=draft.text, owner_id=draft.owner_id or author_id,
-        due_at=draft.due.at if draft.due else None, agenda_id=agenda.id, source_channel=channel, source_ts=ts,
-        created_by=author_id, created_at=now)
-    session.add(action)
-    session.flush()
-    return action
-
-
-def record_decision(*, session: Session, program: Program, agenda: Agenda, text: str, author_id: str,
-                    now: datetime, channel: str, ts: str) -> Decision:
-    decision = Decision(program_id=program.id, number=raid_store.next_number(
-        session=session, program_id=program.id, kind="decision"), text=text, decided_by=author_id, decided_at=now,
-        agenda_id=agenda.id, source_channel=channel, source_ts=ts)
-    session.add(decision)
-    session.flush()
-    return decision
-
-
-def complete_action(*, session: Session, program: Program, action: ActionItem, actor: str, now: datetime) -> ActionItem:
-    """Mark an action done: its owner, whoever recorded it, or a program lead."""
-    if actor not in (action.owner_id, action.created_by) and actor not in program.leads:
-        people = ", ".join(f"<@{u}>" for u in dict.fromkeys([action.owner_id, action.created_by, *program.leads]))
-        raise NotAllowed(f"Only {action.key}'s owner, whoever recorded it or a program lead can close it: {people}.")
-    if not action.is_open:
-        raise UserError(f"{action.key} is already done.")
-    action.status, action.done_by, action.done_at = "done", actor, now
-    session.add(action)
-    return action
-
-
 def agenda_for_message(*, session: Session, channel: str, ts: str) -> Agenda | None:
     """The agenda whose message is (channel, ts), whether or not its ts has been remembered yet."""
     agenda = store.agenda_at(session=session, channel=channel, ts=ts)
@@ -184,3 +157,24 @@ def agenda_for_message(*, session: Session, channel: str, ts: str) -> Agenda | N
     if metadata.get("event_type") != AGENDA_EVENT:
         return None
     return session.get(Agenda, (metadata.get("event_payload") or {}).get("agenda_id"))
+
+
+def action_for_button(*, session: Session, value: str, channel: str, ts: str) -> Item | None:
+    """The action record an agenda's Done button names: `record:<id>`; or, on an agenda posted before action
+    items became records, the old action item's id, found in the records of the agenda's program by the
+    ``details.action_item_id`` the upgrade kept (a bare number is never taken for a record id)."""
+    kind, _, raw = value.rpartition(":")
+    if not raw.isascii() or not raw.isdigit():
+        return None
+    if kind == "record":
+        item = session.get(Item, int(raw))
+        return item if item is not None and item.kind == ACTION else None
+    if kind:
+        return None
+    agenda = agenda_for_message(session=session, channel=channel, ts=ts)
+    meeting = session.get(Meeting, agenda.meeting_id) if agenda else None
+    if meeting is None:
+        return None
+    return next((item for item in raid_store.records(session=session, program_id=meeting.program_id, kind=ACTION,
+                                                      include_closed=True, limit=100_000)
+                 if (item.details or {}).get("action_item_id") == int(raw)), None)

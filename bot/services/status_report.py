@@ -1,5 +1,6 @@
 """The weekly status report of a program: RAG by documented rules, highlights from stand-ups, new and
-closed items, top risks with their score trend, ageing blockers and KPIs.
+closed items, top risks with their score trend, ageing blockers, the week's decisions, overdue action
+items by owner, and KPIs.
 
 RAG rules (over what is open now; milestones join them when they exist):
 - **Red**: an open critical blocker, three or more blockers past their SLA, or an open risk scoring 20+.
@@ -14,12 +15,14 @@ report costs the same after a year of history as after a week.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
+from bot.records.kinds import action as action_kind
+from bot.records.kinds import decision as decision_kind
 from bot.services.escalation_rules import risk_threshold
 from bot.services.program_settings import StatusReportSettings, settings_of
 from bot.services.raid import past_sla, top_risks
@@ -37,6 +40,7 @@ RED_PAST_SLA = 3
 HIGHLIGHT_WORDS = re.compile(r"\b(shipped|released|launched|merged|deployed|done|finished|completed|fixed|closed)\b",
                              re.IGNORECASE)
 MAX_HIGHLIGHTS = 6
+ACTION, DECISION = action_kind.SPEC.name, decision_kind.SPEC.name
 
 
 @dataclass
@@ -63,6 +67,8 @@ class StatusReport:
     blocker_mttr_hours: float | None
     risk_exposure: int
     risk_exposure_week_ago: int
+    decisions: list[Item] = field(default_factory=list)  # decided this week, in the order they were
+    overdue_actions: list[tuple[str, list[Item]]] = field(default_factory=list)  # (owner, theirs), most overdue first
 
 
 def rag_status(program: Program, blockers: list[Item], risks: list[Item], now: datetime,
@@ -260,6 +266,7 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
     resolved = [b for b in recent if b.kind == "blocker" and b.closed_at]
     mttr = (sum((b.closed_at - b.created_at).total_seconds() for b in resolved) / len(resolved) / 3600
             if resolved else None)
+    decided = [i for i in closed_week if i.kind == DECISION]  # read with the other records: no query of its own
     runs, answers = _standups(session, program, since, now)
     stats = participation(runs, answers)
     expected = sum(sum(row.values()) - row["skipped"] for row in stats.values())
@@ -272,7 +279,18 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
         highlights=_highlights(answers),
         participation=answered / expected if expected else None, blocker_mttr_hours=mttr,
         risk_exposure=sum(r.score or 0 for r in risks), risk_exposure_week_ago=week_ago_exposure,
+        decisions=decided, overdue_actions=overdue_by_owner(open_items, now),
     )
+
+
+def overdue_by_owner(open_items: list[Item], now: datetime) -> list[tuple[str, list[Item]]]:
+    """Open action items past their due date, grouped by owner: each owner's by due date, the owner with the
+    most overdue one first."""
+    mine: dict[str, list[Item]] = {}
+    for item in sorted((i for i in open_items if i.kind == ACTION and i.due_at is not None and i.due_at < now),
+                       key=lambda i: (i.due_at, i.number)):
+        mine.setdefault(item.owner_id, []).append(item)
+    return list(mine.items())
 
 
 # ---- schedule -------------------------------------------------------------------------------------

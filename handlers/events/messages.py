@@ -4,7 +4,9 @@ What a thread reply means depends on the message it answers, found by that messa
 (`THREAD_PARENTS`, keyed by its event type): a stand-up prompt takes plain replies as the author's
 update; an agenda and a digest take none. In every one of them a reply that starts with a record
 kind's prefix (`blocker:`, `risk:`, `action:`, `decision:`) becomes that record and leaves the
-author's update as it was."""
+author's update as it was. A parent may give the record something of itself to keep (an agenda: its
+id, so the meeting's actions and decisions are found) and act once it is recorded (an agenda edits
+its message to show it)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from bot.services.agendas import AGENDA_EVENT
 from bot.services.errors import UserError
 from bot.services.standup_digest import DIGEST_EVENT
 from bot.services.standups import ensure_participant, parse_update
-from handlers.agenda_capture import capture_in_agenda
+from handlers.agenda_flow import refresh_agenda
 from handlers.records.capture import capture_from_thread, prefixed_kind
 from handlers.standup_flow import answer
 from storage.agenda_models import Agenda, Meeting
@@ -47,8 +49,10 @@ class ThreadParent:
     locate: Callable[[Session, dict], Thread | None]
     # A plain (unprefixed) reply; None: conversation, nothing to record.
     on_reply: Callable[[WebClient, Deps, Thread, dict], None] | None = None
-    # A prefixed reply, when this parent handles it itself (an agenda records its meeting's actions).
-    on_prefixed: Callable[[WebClient, Deps, Thread, dict], bool] | None = None
+    # What a record captured from a prefixed reply keeps of this thread, in its details.
+    details: Callable[[Thread], dict] | None = None
+    # After a prefixed reply became a record.
+    after_capture: Callable[[WebClient, Deps, Thread], None] | None = None
 
 
 def _by_run(session: Session, payload: dict) -> Thread | None:
@@ -74,15 +78,18 @@ def _stand_up_reply(client: WebClient, deps: Deps, thread: Thread, event: dict) 
     _answer(client, deps, thread.program, thread.run, event, "thread")
 
 
-def _agenda_prefixed(client: WebClient, deps: Deps, thread: Thread, event: dict) -> bool:
-    capture_in_agenda(client, deps, thread.payload["agenda_id"], event)
-    return True
+def _agenda_link(thread: Thread) -> dict:
+    return {"agenda_id": thread.payload["agenda_id"]}
+
+
+def _agenda_recorded(client: WebClient, deps: Deps, thread: Thread) -> None:
+    refresh_agenda(client, deps, thread.payload["agenda_id"])
 
 
 THREAD_PARENTS: dict[str, ThreadParent] = {
     PROMPT_EVENT: ThreadParent(_by_run, on_reply=_stand_up_reply),
     DIGEST_EVENT: ThreadParent(_by_run),
-    AGENDA_EVENT: ThreadParent(_by_agenda, on_prefixed=_agenda_prefixed),
+    AGENDA_EVENT: ThreadParent(_by_agenda, details=_agenda_link, after_capture=_agenda_recorded),
 }
 
 
@@ -106,10 +113,12 @@ def _thread_reply(client: WebClient, deps: Deps, event: dict, inbox_id: str | No
         return
     prefixed = prefixed_kind(event.get("text", ""))
     if prefixed is not None:
-        if parent.on_prefixed is not None and parent.on_prefixed(client, deps, thread, event):
-            return
         spec, rest = prefixed
-        capture_from_thread(client, deps, thread.program, event, spec, rest, inbox_id=inbox_id)
+        details = parent.details(thread) if parent.details is not None else None
+        item = capture_from_thread(client, deps, thread.program, event, spec, rest, details=details,
+                                   inbox_id=inbox_id)
+        if item is not None and parent.after_capture is not None:
+            parent.after_capture(client, deps, thread)
     elif parent.on_reply is not None:
         parent.on_reply(client, deps, thread, event)
 

@@ -10,8 +10,9 @@ from sqlmodel import select
 
 from sandbox import state_values as sv
 from scheduled.tick import run_due
-from storage.agenda_models import ActionItem, Agenda, Decision, Meeting
+from storage.agenda_models import Agenda, Meeting
 from storage.models import Occurrence, Program
+from storage.raid_models import Item, ItemEvent
 
 UTC = timezone.utc
 SETUP = "agenda.setup.modal"
@@ -150,20 +151,29 @@ def test_agenda_now_thread_record_in_place_updates_done_button_and_carry_over(sl
     reply(slack, bot, thread, "action: <@U0BOB> send the rollout plan by friday")
     reply(slack, bot, thread, "decision: ship the beta behind a flag")
     with deps.session() as session:
-        [action] = session.exec(select(ActionItem)).all()
-        [decision] = session.exec(select(Decision)).all()
-    assert (action.key, action.owner_id, action.created_by, action.status) == ("A-1", "U0BOB", "U0ALICE", "open")
+        [action] = session.exec(select(Item).where(Item.kind == "action")).all()
+        [decision] = session.exec(select(Item).where(Item.kind == "decision")).all()
+        [agenda] = session.exec(select(Agenda)).all()
+    assert (action.key, action.owner_id, action.reporter_id, action.status) == ("A-1", "U0BOB", "U0ALICE", "open")
+    assert action.title == "send the rollout plan" and action.details["agenda_id"] == agenda.id
     assert action.due_at == datetime(2026, 12, 5, 1, 0, tzinfo=UTC)  # Fri 4 Dec 17:00 in Los Angeles
-    assert (decision.key, decision.text, decision.decided_by) == ("DEC-1", "ship the beta behind a flag", "U0ALICE")
+    assert (decision.key, decision.title, decision.owner_id, decision.status) == (
+        "DEC-1", "ship the beta behind a flag", "U0ALICE", "decided")
+    assert decision.details["agenda_id"] == agenda.id
     confirmations = [e["text"] for e in workspace.ephemerals(user="U0ALICE")[-2:]]
-    assert "Recorded action *A-1* for <@U0BOB>, due Fri 4 Dec 2026 (America/Los_Angeles)" in confirmations[0]
-    assert "Recorded decision *DEC-1*" in confirmations[1]
+    assert "Logged action item *A-1* — owner <@U0BOB>, due Fri 4 Dec 2026 (America/Los_Angeles)" in confirmations[0]
+    assert "Logged decision *DEC-1*" in confirmations[1]
+    # each is a record with its one message in the channel, and the agenda is edited to show it
+    record_posts = [c for c in sandbox.calls_to("chat.postMessage") if c.args.get("text", "").startswith(
+        ("Action item A-1", "Decision DEC-1"))]
+    assert len(record_posts) == 2 and {c.args["channel"] for c in record_posts} == {"C0APOLLO"}
     updates = sandbox.calls_to("chat.update")
     assert len(updates) == 2 and {u.args["ts"] for u in updates} == {thread}
-    assert "*A-1* <@U0BOB> send the rollout plan" in blocks_text(updates[0])  # the mention stays live
-    assert "*A-1* <@U0BOB> send the rollout plan" in blocks_text(updates[1])
-    assert "*DEC-1* ship the beta behind a flag" in blocks_text(updates[1])
+    assert "*A-1* send the rollout plan — <@U0BOB>" in blocks_text(updates[0])  # the owner's mention is live
+    assert "*A-1* send the rollout plan — <@U0BOB>" in blocks_text(updates[1])
+    assert "*DEC-1* ship the beta behind a flag — <@U0ALICE>" in blocks_text(updates[1])
     assert "agenda.message.action_done" in blocks_text(updates[1])
+    assert f'"value": "record:{action.id}"' in blocks_text(updates[1])
 
     # at the lead time the schedule does not post again: it refreshes the one message
     tick(deps, bot, clock, datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
@@ -172,14 +182,17 @@ def test_agenda_now_thread_record_in_place_updates_done_button_and_carry_over(sl
 
     # Done: Carol may not, Bob (the owner) may
     message = {"ts": thread, "type": "message"}
-    slack.block_action("agenda.message.action_done", value=str(action.id), user="U0CAROL", message=message)
+    slack.block_action("agenda.message.action_done", value=f"record:{action.id}", user="U0CAROL", message=message)
     bot.wait_idle()
     assert "Only A-1's owner" in workspace.ephemerals(user="U0CAROL")[-1]["text"]
-    slack.block_action("agenda.message.action_done", value=str(action.id), user="U0BOB", message=message)
+    slack.block_action("agenda.message.action_done", value=f"record:{action.id}", user="U0BOB", message=message)
     bot.wait_idle()
     with deps.session() as session:
-        done = session.get(ActionItem, action.id)
-    assert (done.status, done.done_by) == ("done", "U0BOB")
+        done = session.get(Item, action.id)
+        history = [e.action for e in session.exec(select(ItemEvent).where(ItemEvent.item_id == action.id))]
+    assert (done.status, done.closed_by, history) == ("done", "U0BOB", ["created", "done"])
+    record_edit = [u for u in sandbox.calls_to("chat.update") if u.args["ts"] == done.message_ts]
+    assert record_edit and "*Done* by <@U0BOB>" in blocks_text(record_edit[-1])  # the record's own message too
     assert ":white_check_mark:" in blocks_text(sandbox.calls_to("chat.update")[-1])
     reply(slack, bot, thread, "action: <@U0CAROL> check the budget")
 
@@ -194,8 +207,8 @@ def test_agenda_now_thread_record_in_place_updates_done_button_and_carry_over(sl
     assert "overdue since Wed 2 Dec" in text  # B-1 was due before this meeting
     # Carol closes A-2 from Thursday's agenda: both agendas that show it are edited
     with deps.session() as session:
-        a2 = session.exec(select(ActionItem).where(ActionItem.number == 2)).one()
-    slack.block_action("agenda.message.action_done", value=str(a2.id), user="U0CAROL",
+        a2 = session.exec(select(Item).where(Item.kind == "action", Item.number == 2)).one()
+    slack.block_action("agenda.message.action_done", value=f"record:{a2.id}", user="U0CAROL",
                        message={"ts": thursday.response["ts"], "type": "message"})
     bot.wait_idle()
     agenda_edits = [u for u in sandbox.calls_to("chat.update") if u.args.get("text", "").startswith("Agenda for")]
@@ -206,12 +219,41 @@ def test_agenda_now_thread_record_in_place_updates_done_button_and_carry_over(sl
     tuesday = blocks_text(agenda_posts(sandbox)[-1])
     carry = tuesday.split("Carry-over")[1].split("Actions recorded in this meeting")[0]
     assert "Nothing carried over." in carry  # A-2 is done, A-3 was recorded last time
-    assert "*A-3* <@U0DIETER> book the venue" in tuesday.split("Action items from last meeting")[1]
+    assert "*A-3* book the venue — <@U0DIETER>" in tuesday.split("Action items from last meeting")[1]
     tick(deps, bot, clock, datetime(2026, 12, 10, 17, 0, tzinfo=UTC))
     thursday_after = blocks_text(agenda_posts(sandbox)[-1])
     carry = thursday_after.split("Carry-over")[1].split("Actions recorded in this meeting")[0]
-    assert "*A-3* <@U0DIETER> book the venue" in carry and "A-1" not in carry and "A-2" not in carry
+    assert "*A-3* book the venue — <@U0DIETER>" in carry and "A-1" not in carry and "A-2" not in carry
     assert "None recorded." in thursday_after.split("Action items from last meeting")[1].split("Carry-over")[0]
+
+
+def test_a_done_button_on_an_agenda_posted_before_the_upgrade_closes_the_migrated_record(slack, bot, deps,
+                                                                                         workspace, sandbox):
+    """Agendas posted before action items were records carry the old action item's id on their Done buttons;
+    the upgrade kept it on the record (details.action_item_id), and the button finds the record by it, not
+    by a record id that is another record's (here B-1's)."""
+    from bot.records import service
+    from bot.records.kinds import action
+    from bot.records.spec import Draft
+
+    set_up_meeting(slack, bot, workspace)
+    cmd(slack, bot, "staging is down", name="/blocker")
+    cmd(slack, bot, "weekly sync")
+    [posted] = agenda_posts(sandbox)
+    with deps.session() as session:
+        program = session.exec(select(Program)).one()
+        [agenda] = session.exec(select(Agenda)).all()
+        blocker = session.exec(select(Item).where(Item.kind == "blocker")).one()
+        migrated = service.create(session=session, program=program, spec=action.SPEC, author_id="U0ALICE",
+                                  now=deps.clock.now(), draft=Draft("send the plan", "U0BOB"),
+                                  details={"agenda_id": agenda.id, "action_item_id": blocker.id})
+    slack.block_action("agenda.message.action_done", value=str(blocker.id), user="U0BOB",
+                       message={"ts": posted.response["ts"], "type": "message"})
+    bot.wait_idle()
+    with deps.session() as session:
+        assert session.get(Item, migrated.id).status == "done"
+        assert session.get(Item, blocker.id).status == "open"
+    assert ":white_check_mark:" in blocks_text(sandbox.calls_to("chat.update")[-1])
 
 
 def test_bad_replies_are_explained_and_nothing_is_saved(slack, bot, deps, workspace, sandbox):
@@ -224,13 +266,13 @@ def test_bad_replies_are_explained_and_nothing_is_saved(slack, bot, deps, worksp
                  "decision:   "):
         reply(slack, bot, thread, text)
     replies = [e["text"] for e in workspace.ephemerals(user="U0ALICE")[-4:]]
-    assert "Say what needs doing after `action:`" in replies[0] and "Example: `action: <@U0BOB>" in replies[0]
+    assert "Say what the action is about" in replies[0] and "Example: `action: " in replies[0]
     assert "couldn't read “banana” as a date" in replies[1]
     assert "is in the past" in replies[2]
-    assert "Say what was decided" in replies[3] and "Example: `decision:" in replies[3]
+    assert "Say what the decision is about" in replies[3] and "Example: `decision:" in replies[3]
     reply(slack, bot, thread, "just chatting about the plan")  # not a record: ignored
     with deps.session() as session:
-        assert session.exec(select(ActionItem)).all() == [] and session.exec(select(Decision)).all() == []
+        assert session.exec(select(Item)).all() == []
     assert sandbox.calls_to("chat.update") == []
     reply(slack, bot, thread, "blocker: staging is down sev:critical", user="U0BOB")
     assert "*B-1* staging is down" in blocks_text(sandbox.calls_to("chat.update")[-1])
@@ -239,8 +281,10 @@ def test_bad_replies_are_explained_and_nothing_is_saved(slack, bot, deps, worksp
 
 
 def test_a_large_program_fits_in_one_message(slack, bot, deps, workspace, sandbox, clock):
-    from bot.services import agendas, raid
-    from bot.services.agenda_grammar import ActionDraft
+    from bot.records import service
+    from bot.records.kinds import action, decision
+    from bot.records.spec import Draft
+    from bot.services import raid
     from bot.services.raid_grammar import BlockerDraft, RiskDraft
     from storage.agendas import ensure_agenda
 
@@ -258,12 +302,12 @@ def test_a_large_program_fits_in_one_message(slack, bot, deps, workspace, sandbo
                              draft=RiskDraft(f"risk {n} {long}", None, 3, 4, None, ""))
         agenda = ensure_agenda(session=session, meeting=meeting, occurs_at=datetime(2026, 12, 1, 18, tzinfo=UTC),
                                now=now)
+        here = {"agenda_id": agenda.id}
         for n in range(40):
-            agendas.record_action(session=session, program=program, agenda=agenda, author_id="U0ALICE", now=now,
-                                  draft=ActionDraft(f"action {n} {long}"[:500], "U0BOB", None), channel="C0APOLLO",
-                                  ts=f"1.{n}")
-            agendas.record_decision(session=session, program=program, agenda=agenda, text=f"decision {n} {long}",
-                                    author_id="U0ALICE", now=now, channel="C0APOLLO", ts=f"2.{n}")
+            service.create(session=session, program=program, spec=action.SPEC, author_id="U0ALICE", now=now,
+                           draft=Draft(f"action {n} {long}"[:500], "U0BOB"), details=here)
+            service.create(session=session, program=program, spec=decision.SPEC, author_id="U0ALICE", now=now,
+                           draft=Draft(f"decision {n} {long}"[:500], status="decided"), details=here)
     sandbox.clear_calls()
     cmd(slack, bot, "")
     [posted] = agenda_posts(sandbox)

@@ -126,3 +126,23 @@ def test_a_huge_program_still_fits_slacks_limits(slack, bot, deps, sandbox, cloc
     body = text_of(report)
     # 400 blockers, one an hour back from now: 168 of them (and all 200 risks) are this week's
     assert "_…and 392 more_" in body and "New this week (368)" in body and "_…and 360 more_" in body
+
+
+def test_the_report_lists_the_weeks_decisions_and_overdue_actions_by_owner(slack, bot, deps, sandbox, clock):
+    cmd(slack, bot, "help", name="/tpm")
+    cmd(slack, bot, "pick the old vendor", name="/decision")  # decided more than a week before the report
+    clock.advance(timedelta(days=8))
+    cmd(slack, bot, "ship the beta to 10% first <@U0BOB> <@U0CAROL> why: limits the blast radius", name="/decision")
+    cmd(slack, bot, "send the plan to legal <@U0BOB> due tomorrow", name="/action")
+    cmd(slack, bot, "book the venue <@U0BOB> due tomorrow", name="/action")
+    cmd(slack, bot, "check the budget <@U0CAROL> due tomorrow", name="/action")
+    cmd(slack, bot, "write the retro <@U0CAROL> due in 2 weeks", name="/action")
+    cmd(slack, bot, "done A-2", name="/action")
+    clock.advance(timedelta(days=2))
+    cmd(slack, bot, "")
+    body = text_of(reports(sandbox)[-1])
+    decisions = body.split("Decisions this week (1)*")[1].split("Overdue actions")[0]
+    assert "*DEC-2* ship the beta to 10% first — <@U0BOB>, <@U0CAROL>" in decisions and "DEC-1" not in decisions
+    overdue = body.split("Overdue actions (2)*")[1].split("New this week")[0]
+    bob, carol = overdue.index("<@U0BOB> (1): *A-1* send the plan to legal (due "), overdue.index("<@U0CAROL> (1): *A-3*")
+    assert bob < carol and "A-2" not in overdue and "A-4" not in overdue  # done, and not due yet

@@ -1,10 +1,12 @@
-"""An agenda is composed with a fixed number of queries, however many meetings, actions and items came before."""
+"""An agenda is composed with a fixed number of queries, however many meetings, actions, decisions and items
+came before."""
 
 from datetime import datetime, timedelta, timezone
 
+from bot.records import service
+from bot.records.kinds import action, decision
+from bot.records.spec import Draft
 from bot.services import agendas, raid
-from bot.services.agenda_grammar import ActionDraft
-from bot.services.dates import When
 from bot.services.raid_grammar import BlockerDraft
 from storage.agenda_models import Agenda, Meeting
 from storage.agendas import ensure_agenda
@@ -32,10 +34,12 @@ def program_with_history(engine, channel: str, weeks: int, per_meeting: int) -> 
             agenda = ensure_agenda(session=session, meeting=meeting, occurs_at=at, now=at)
             session.flush()
             agendas.agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda, now=at)
+            here = {"agenda_id": agenda.id}
             for n in range(per_meeting):
-                agendas.record_action(session=session, program=program, agenda=agenda, author_id="U0", now=at,
-                                      draft=ActionDraft(f"action {n}", "U1", When(at + timedelta(days=2), "UTC", False)),
-                                      channel=channel, ts=f"{back}.{n}")
+                service.create(session=session, program=program, spec=action.SPEC, author_id="U0", now=at,
+                               draft=Draft(f"action {n}", "U1", {"due": at + timedelta(days=2)}), details=here)
+                service.create(session=session, program=program, spec=decision.SPEC, author_id="U0", now=at,
+                               draft=Draft(f"decision {n}", status="decided"), details=here)
                 raid.create_blocker(session=session, program=program, author_id="U0", now=at,
                                     draft=BlockerDraft(f"blocker {n}", None, "high", None))
         agenda = ensure_agenda(session=session, meeting=meeting, occurs_at=T + timedelta(hours=1), now=T)
@@ -50,11 +54,45 @@ def queries_for_agenda(engine, agenda_id: int) -> int:
         program = session.get(Program, meeting.program_id)
         with counting(engine) as statements:
             payload = agendas.agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda, now=T)
-        assert "Carry-over" in str(payload["blocks"])
+        blocks = str(payload["blocks"])
+        last = blocks.split("Action items from last meeting")[1].split("Carry-over")[0]
+        assert "action 0" in last and "Carry-over" in blocks  # the last meeting's actions, found by their agenda
         return len(statements)
 
 
 def test_agenda_query_count_does_not_grow_with_history(engine):
     small = queries_for_agenda(engine, program_with_history(engine, "CSMALL", weeks=2, per_meeting=2))
     large = queries_for_agenda(engine, program_with_history(engine, "CLARGE", weeks=12, per_meeting=6))
-    assert small == large <= 8
+    assert small == large <= 3  # open items by kind, the previous agenda, the records of both agendas
+
+
+def test_a_batch_of_agendas_takes_its_meetings_records_read_ahead(engine):
+    """The schedule's read-ahead serves every agenda of a batch: the last meeting's actions and what this
+    meeting recorded already, for any number of programs, with no query left to compose them."""
+    from storage.agendas import read_ahead
+    from storage.raid import read_ahead_open_items
+    from storage.read_ahead import batched
+
+    ids = [program_with_history(engine, f"CB{n}", weeks=3, per_meeting=2) for n in range(4)]
+    with session_scope(engine) as session:
+        current = [session.get(Agenda, agenda_id) for agenda_id in ids]
+        meetings = [session.get(Meeting, agenda.meeting_id) for agenda in current]
+        programs = [session.get(Program, meeting.program_id) for meeting in meetings]
+        for program, agenda in zip(programs, current):
+            service.create(session=session, program=program, spec=decision.SPEC, author_id="U0", now=T,
+                           draft=Draft(f"decided in {program.name}", status="decided"),
+                           details={"agenda_id": agenda.id})
+        session.flush()
+        with batched(session), counting(engine) as statements:
+            read_ahead(session=session, occurrences=[(m, a.occurs_at) for m, a in zip(meetings, current)], now=T,
+                       kinds=agendas.MEETING_KINDS)
+            read_ahead_open_items(session=session, program_ids=[p.id for p in programs], kinds=agendas.AGENDA_ITEM_KINDS)
+            read = len(statements)
+            payloads = [agendas.agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda, now=T)
+                        for program, meeting, agenda in zip(programs, meetings, current)]
+        assert read <= 5 and len(statements) == read  # composing took everything from the read-ahead
+        for program, payload in zip(programs, payloads):
+            blocks = str(payload["blocks"])
+            assert "action 0" in blocks.split("Action items from last meeting")[1].split("Carry-over")[0]
+            assert f"decided in {program.name}" in blocks.split("*Decisions*")[1]
+            assert blocks.count("decided in") == 1  # its own program's, nobody else's

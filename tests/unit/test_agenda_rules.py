@@ -1,11 +1,13 @@
-"""Agenda rules without Slack: the reply grammar, lead times, the meeting schedule and section fitting."""
+"""Agenda rules without Slack: the `action:` / `decision:` reply grammar (the record kinds' grammars),
+lead times, the meeting schedule and section fitting."""
 
 from datetime import datetime, timezone
 
 import pytest
 
 from bot.blocks.agendas import SECTION_LIMIT, fit_lines
-from bot.services.agenda_grammar import parse_action, parse_decision
+from bot.records.kinds.action import parse as parse_action
+from bot.records.kinds.decision import parse as parse_decision
 from bot.services.errors import FieldErrors, UserError
 from bot.services.meetings import MeetingForm, describe_lead, next_occurrence, parse_lead, validate_meeting_form
 from storage.agenda_models import Meeting
@@ -16,27 +18,36 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)  # Tuesday
 
 def test_action_owner_and_due_date():
     draft = parse_action("<@U0BOB|bob> send the rollout plan by Friday", "America/New_York", NOW)
-    assert (draft.text, draft.owner_id) == ("<@U0BOB> send the rollout plan", "U0BOB")
-    assert draft.due.describe() == "Fri 4 Dec 2026 (America/New_York)"
+    assert (draft.title, draft.owner_id) == ("send the rollout plan", "U0BOB")
+    assert draft.when.describe() == "Fri 4 Dec 2026 (America/New_York)" and draft.values["due"] == draft.when.at
     plain = parse_action("get it reviewed by legal", "UTC", NOW)
-    assert (plain.text, plain.owner_id, plain.due) == ("get it reviewed by legal", None, None)
-    assert parse_action("write notes due dec 3 <@U0BOB>", "UTC", NOW).owner_id == "U0BOB"
+    assert (plain.title, plain.owner_id, plain.values["due"]) == ("get it reviewed by legal", None, None)
+    reviewed = parse_action("get it reviewed by legal by dec 4", "UTC", NOW)
+    assert (reviewed.title, reviewed.when.describe()) == ("get it reviewed by legal", "Fri 4 Dec 2026 (UTC)")
+
+
+def test_a_due_date_runs_to_the_end_of_the_text_or_the_owner():
+    """`due dec 3` is the 3rd of December, not "dec" (next December) with a stray "3" left in the title."""
+    draft = parse_action("write notes due dec 3 <@U0BOB>", "UTC", NOW)
+    assert (draft.title, draft.owner_id, draft.when.describe()) == ("write notes", "U0BOB", "Thu 3 Dec 2026 (UTC)")
+    assert parse_action("book the venue due next monday", "UTC", NOW).when.describe() == "Mon 7 Dec 2026 (UTC)"
 
 
 @pytest.mark.parametrize("text, problem", [
-    ("", "Say what needs doing"), ("<@U0BOB>", "Say what needs doing"), ("write it due", "`due` needs a date"),
-    ("write it due banana", "couldn't read “banana”"), ("write it by yesterday", "is in the past"),
+    ("", "Say what the action is about"), ("<@U0BOB>", "Say what the action is about"),
+    ("write it due", "`due` needs a date"), ("write it due banana", "couldn't read “banana”"),
+    ("write it by yesterday", "is in the past"),
 ])
 def test_bad_actions_say_what_was_wrong(text, problem):
     with pytest.raises(UserError) as error:
         parse_action(text, "UTC", NOW)
-    assert problem in error.value.problem and error.value.example.startswith("action:")
+    assert problem in error.value.problem and error.value.example.startswith("/action")
 
 
 def test_decision_needs_text():
-    assert parse_decision("  ship  it ") == "ship it"
+    assert parse_decision("  ship  it ", "UTC", NOW).title == "ship it"
     with pytest.raises(UserError):
-        parse_decision(" . ")
+        parse_decision(" . ", "UTC", NOW)
 
 
 def test_lead_times():

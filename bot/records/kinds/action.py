@@ -3,14 +3,21 @@ the due morning in their own zone, and again when it is overdue."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
 from bot.records import grammar as g
 from bot.records.spec import OPEN, Closing, Draft, FieldSpec, KindSpec
+from bot.services.dates import MONTHS, WEEKDAYS, When
 
 EXAMPLE = "/action send the rollout plan to legal @dana due thursday"
 _DUE = g.date_option("due", ())
+# `by <date>` as well as `due <date>` ("action: @bob send the plan by friday"); but `by` is also a word,
+# so it is a date only when what follows reads like one ("reviewed by legal" stays text).
+_BY = re.compile(r"(?<!\S)by\s+([^<]+?)\s*(?=<@|$)", re.I)
+_DATE_WORDS = {*WEEKDAYS, *MONTHS, "today", "tomorrow", "tonight", "yesterday", "last", "eod", "eow", "eom", "end",
+               "next", "noon", "week", "weeks", "month", "months", "day", "days", "midnight", "q1", "q2", "q3", "q4"}
 
 
 class ActionStatus(StrEnum):
@@ -19,8 +26,24 @@ class ActionStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+def _looks_like_date(phrase: str) -> bool:
+    words = re.findall(r"[a-z0-9]+", phrase.lower())
+    return any(any(ch.isdigit() for ch in word) or word in _DATE_WORDS for word in words)
+
+
+def take_by(text: str, tz: str, now: datetime) -> tuple[str, When | None]:
+    """The last `by <phrase>` that reads like a date, out of the text."""
+    for start in reversed([m.start() for m in re.finditer(r"(?<!\S)by\s", text, re.I)]):
+        match = _BY.match(text, start)
+        if match is not None and _looks_like_date(match.group(1)):
+            return text[: match.start()] + " " + text[match.end():], g.when(match.group(1), tz, now, EXAMPLE)
+    return text, None
+
+
 def parse(text: str, tz: str, now: datetime) -> Draft:
     rest, due = g.take_date(text or "", _DUE, "due", tz, now, EXAMPLE)
+    if due is None:
+        rest, due = take_by(rest, tz, now)
     rest, owner = g.take_owner(rest, EXAMPLE)
     return Draft(g.title_of(rest, EXAMPLE, "the action"), owner, {"due": due.at if due else None}, due)
 
