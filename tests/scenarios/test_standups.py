@@ -72,12 +72,13 @@ def test_skip_ooo_and_status(slack, bot, deps, workspace):
     cmd(slack, bot, "ooo until yesterday", user="U0KENJI")
     assert "is in the past" in workspace.ephemerals(user="U0KENJI")[-1]["text"]
     cmd(slack, bot, "ooo until dec 10", user="U0KENJI")
-    assert "out until Thu 10 Dec 2026 (Asia/Tokyo)" in workspace.ephemerals(user="U0KENJI")[-1]["text"]
+    assert "out of office through <!date^1796914799^{date_short_pretty}|Thu 10 Dec> (Asia/Tokyo)" in \
+        workspace.ephemerals(user="U0KENJI")[-1]["text"]  # the end of 10 Dec in Tokyo, each reader's own day
     cmd(slack, bot, "status")
     status = workspace.ephemerals(user="U0ALICE")[-1]["text"]
     assert "Answered: <@U0BOB>" in status and "Skipped: <@U0DIETER>" in status
     cmd(slack, bot, "status week")
-    assert "<@U0BOB>: 1 / 0 / 0 / 0" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert "<@U0BOB>: 1 / 0 / 0 / 0 / 0" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
     cmd(slack, bot, "status month")
     assert "isn't a status view" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
 
