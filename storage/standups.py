@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, update
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from storage.standup_models import OutOfOffice, StandupAnswer, StandupRun
@@ -13,7 +15,7 @@ _LOCK_RUN = select(StandupRun.roster).where(StandupRun.id == bindparam("run_id")
 _SUPERSEDE = (update(StandupAnswer).where(StandupAnswer.run_id == bindparam("r_id"),
                                           StandupAnswer.user_id == bindparam("u_id"),
                                           StandupAnswer.superseded == False)  # noqa: E712
-              .values(superseded=True).execution_options(synchronize_session=False))
+              .values(superseded=True).returning(StandupAnswer.id).execution_options(synchronize_session=False))
 
 
 def save_answer(*, session: Session, run: StandupRun, answer: StandupAnswer) -> StandupAnswer:
@@ -24,10 +26,10 @@ def save_answer(*, session: Session, run: StandupRun, answer: StandupAnswer) -> 
     the roster the previous one wrote. The partial UNIQUE index uq_answer_current refuses a second current
     row whatever happens. The superseded rows stay, as history."""
     roster = list(session.exec(_LOCK_RUN, params={"run_id": run.id}).one() or [])
-    session.execute(_SUPERSEDE, {"r_id": run.id, "u_id": answer.user_id})
-    for previous in list(session.identity_map.values()):  # rows this session holds: as the database has them
-        if isinstance(previous, StandupAnswer) and previous.run_id == run.id and previous.user_id == answer.user_id:
-            session.expire(previous)
+    for (previous_id,) in session.execute(_SUPERSEDE, {"r_id": run.id, "u_id": answer.user_id}).all():
+        previous = session.identity_map.get(identity_key(StandupAnswer, previous_id))
+        if previous is not None:  # a row this session holds: as the database now has it
+            set_committed_value(previous, "superseded", True)
     answer.run_id = run.id
     answer.superseded = False
     session.add(answer)
@@ -42,8 +44,6 @@ def save_answer(*, session: Session, run: StandupRun, answer: StandupAnswer) -> 
 
 def set_committed_roster(session: Session, run: StandupRun, roster: list[str]) -> None:
     """The run object shows the roster just written, without writing it again."""
-    from sqlalchemy.orm.attributes import set_committed_value
-
     set_committed_value(run, "roster", list(roster))
 
 
