@@ -42,7 +42,7 @@ class Update:
 
 def parse_update(text: str) -> Update:
     """`y: …; t: …; b: …` (or new lines); plain text without sections is the "today" answer."""
-    text = visible(text)  # zero-width characters alone are nothing to read
+    text = trimmed(text)  # zero-width characters alone are nothing to read
     if not text:
         raise UserError(EMPTY_UPDATE, UPDATE_EXAMPLE)
     matches = list(_SECTION.finditer(text))
@@ -54,7 +54,7 @@ def parse_update(text: str) -> Update:
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         name = SECTION_NAMES[match.group(1).lower()]
-        body = " ".join(text[match.end():end].strip(" ;\n").split())
+        body = trimmed(" ".join(text[match.end():end].strip(" ;\n").split()))
         if not body:
             raise UserError(f"`{match.group(1)}:` has no text after it.", UPDATE_EXAMPLE)
         found[name] = (found[name] + " " + body) if name in found else body
@@ -130,17 +130,25 @@ def current_answers(*, session: Session, run: StandupRun) -> dict[str, StandupAn
 
 ANSWER_LIMIT = 3000  # characters per section, as the answer modal allows
 SKIP_REASON_LIMIT = 500
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = dict.fromkeys(map(ord, ZERO_WIDTH))
+_EDGES = re.compile(f"^[\\s{ZERO_WIDTH}]+|[\\s{ZERO_WIDTH}]+$")
 
 
 def visible(text: str | None) -> str:
-    """``text`` without zero-width characters, trimmed: what is left is what a reader would see."""
+    """What a reader would see of ``text``: no zero-width characters, trimmed. Empty means nothing to read."""
     return (text or "").translate(_INVISIBLE).strip()
+
+
+def trimmed(text: str | None) -> str:
+    """``text`` without whitespace or zero-width characters at either end; inside it is kept as written (a
+    zero-width joiner inside an emoji is part of it). Invisible through and through: empty."""
+    return _EDGES.sub("", text or "") if visible(text) else ""
 
 
 def check_update(update: Update) -> Update:
     """Refuse an update with nothing to read, or a section over the limit (nothing is cut silently)."""
-    parts = {name: visible(getattr(update, name)) for name in ("yesterday", "today", "blockers")}
+    parts = {name: trimmed(getattr(update, name)) for name in ("yesterday", "today", "blockers")}
     if not any(parts.values()):
         raise UserError(EMPTY_UPDATE, UPDATE_EXAMPLE)
     for name, text in parts.items():
@@ -151,7 +159,7 @@ def check_update(update: Update) -> Update:
 
 
 def check_skip_reason(reason: str) -> str:
-    reason = visible(reason)
+    reason = trimmed(reason)
     if len(reason) > SKIP_REASON_LIMIT:
         raise UserError(f"Your reason is {len(reason):,} characters; a skip reason can be at most "
                         f"{SKIP_REASON_LIMIT:,}. Shorten it and skip again.", "/standup skip dentist in the morning")

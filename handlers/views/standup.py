@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.ids import Action, Callback
 from bot.services.errors import UserError
-from bot.services.standups import ANSWER_LIMIT, Update, visible
+from bot.services.standups import ANSWER_LIMIT, Update, trimmed
 from handlers.commands.raid_flow import metadata_of
 from handlers.guard import guarded
 from handlers.standup_flow import answer
@@ -20,7 +20,7 @@ from storage.standup_models import StandupRun
 
 def on_answer_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context: dict[str, Any]) -> None:
     values = ViewValues(view)
-    texts = {key: " ".join(visible(values.text(f"standup.modal.{key}", Action.STANDUP_INPUT)).split())
+    texts = {key: trimmed(" ".join(values.text(f"standup.modal.{key}", Action.STANDUP_INPUT).split()))
              for key in ("yesterday", "today", "blockers")}
     if not any(texts.values()):  # zero-width characters alone are nothing
         ack(response_action="errors", errors={"standup.modal.today": "Write at least what you will do today."})

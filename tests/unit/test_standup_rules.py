@@ -58,7 +58,8 @@ def test_text_over_the_limit_is_refused_with_its_length_and_invisible_text_is_em
             parse_update(text)
     with pytest.raises(UserError, match="empty"):
         check_update(Update(yesterday="\u200b", today="\u2060"))
-    assert parse_update("t: \u200bcoding").today == "coding"
+    assert parse_update("t: \u200bcoding\u200b").today == "coding"
+    assert parse_update("t: 👩\u200d💻 pairing").today == "👩\u200d💻 pairing"  # a joiner inside an emoji stays
     with pytest.raises(UserError, match="501 characters; a skip reason can be at most 500"):
         check_skip_reason("r" * 501)
     assert check_skip_reason("\u200b") == ""
