@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.models import _json, _utc
@@ -49,10 +49,13 @@ class StandupRun(SQLModel, table=True):
 
 
 class StandupAnswer(SQLModel, table=True):
-    """An answer (or a skip). Re-answering the same day supersedes the earlier row, which is kept."""
+    """An answer (or a skip). Re-answering the same day supersedes the earlier row, which is kept. At most
+    one row per (run, person) is current: a partial UNIQUE index says so to the database itself."""
 
     __tablename__ = "standup_answer"
-    __table_args__ = (Index("ix_answer_run_user", "run_id", "user_id", "superseded"),)
+    __table_args__ = (Index("ix_answer_run_user", "run_id", "user_id", "superseded"),
+                      Index("uq_answer_current", "run_id", "user_id", unique=True,
+                            sqlite_where=text("NOT superseded"), postgresql_where=text("NOT superseded")))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     run_id: int = Field(sa_column=Column(Integer, ForeignKey("standup_run.id", ondelete="CASCADE"), nullable=False))
@@ -66,3 +69,20 @@ class StandupAnswer(SQLModel, table=True):
     source: str = Field(default="command", max_length=16)  # command | modal | dm | thread
     superseded: bool = Field(default=False)
     answered_at: datetime = _utc()
+
+
+class OutOfOffice(SQLModel, table=True):
+    """A stretch of days someone is out of office, inclusive, as dates in their own zone: `/standup ooo`
+    adds one, `/standup back` ends it early. Kept afterwards, so a past week is judged by who was out then
+    (`Member.ooo_until` is only the current one, for prompts)."""
+
+    __tablename__ = "out_of_office"
+    __table_args__ = (Index("ix_ooo_member", "team_id", "user_id", "last_day"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    first_day: str = Field(max_length=10)  # YYYY-MM-DD in the member's zone
+    last_day: str = Field(max_length=10)  # YYYY-MM-DD, inclusive
+    until: datetime = _utc()  # the instant they said they are back
+    created_at: datetime = _utc()

@@ -89,7 +89,7 @@ def build_status(state: RunState) -> str:
 def build_week(stats: dict[str, dict[str, int]]) -> str:
     if not stats:
         return "No stand-up runs in the last 7 days."
-    rows = ["*Participation, last 7 days* (on time / late / missed / skipped)"]
+    rows = ["*Participation, last 7 days* (on time / late / missed / skipped / away)"]
     for user, row in sorted(stats.items()):
-        rows.append(f"<@{user}>: {row['on time']} / {row['late']} / {row['missed']} / {row['skipped']}")
+        rows.append(f"<@{user}>: {row['on time']} / {row['late']} / {row['missed']} / {row['skipped']} / {row['away']}")
     return clip("\n".join(rows), 3000)

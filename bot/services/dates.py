@@ -6,7 +6,9 @@ Common phrases are read by our own small grammar (fast and exact): `eod`, `eow`,
 `2026-12-01`, each with an optional time (`5pm`, `17:30`, `at noon`). Anything else goes to
 dateparser (English only, future-preferring, relative to now in the user's zone).
 
-A date without a time means the end of that working day: 17:00 local.
+A date without a time means the end of that working day: 17:00 local (`When.has_time` is False:
+`due_at` gives the end of that day instead, 23:59:59 local). A day named without its year that lands more
+than six months out ("dec 2" typed on 7 Dec) is refused with the date it would mean.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ class When:
     at: datetime
     timezone: str
     has_time: bool
+
+    @property
+    def all_day(self) -> bool:
+        """A day typed without a time (`thursday`, `dec 3`): `due_at` makes it the end of that day."""
+        return not self.has_time
 
     @property
     def local(self) -> datetime:
@@ -98,7 +105,48 @@ def parse_when(text: str, tz: str, now: datetime, *, sprint_end: date | None = N
     if instant <= now:
         raise DateError(f"“{original}” is in the past ({When(instant.astimezone(timezone.utc), tz, has_time).describe()}). "
                         "Give a future date.", DATE_EXAMPLE)
+    if not _year_is_explicit(phrase) and instant.date() > _months_after(local_now.date(), FAR_MONTHS):
+        # A day named without its year lands in the next year once this year's has passed: past six months,
+        # that is more likely a slip ("dec 2" typed on 7 Dec) than a plan. Say what it would mean.
+        meant = When(instant.astimezone(timezone.utc), tz, has_time)
+        raise DateError(f"“{original}” would be {meant.describe()}, more than six months from now. "
+                        f"If you mean that, give the year; otherwise give a nearer date.",
+                        f"{phrase} {instant.year}" if phrase else DATE_EXAMPLE)
     return When(instant.astimezone(timezone.utc), tz, has_time)
+
+
+FAR_MONTHS = 6
+_RELATIVE = re.compile(r"\b(?:in|from now|from today|later|next|end of sprint|end of the sprint|eos)\b", re.I)
+
+
+def _year_is_explicit(phrase: str) -> bool:
+    """The phrase names its year (2026-12-01, dec 3 2027, q1 2027) or counts from now (in 8 months)."""
+    return bool(re.search(r"\b\d{4}\b", phrase) or _IN.match(phrase) or _RELATIVE.search(phrase))
+
+
+def _months_after(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, _month_end(year, month).day))
+
+
+def end_of_day(day: date, tz: str) -> datetime:
+    """The last instant of ``day`` (23:59:59) in zone ``tz``, in UTC: when something due that day is late."""
+    local = datetime.combine(day, time(23, 59, 59), tzinfo=zone(tz))
+    return _wall_clock(local, tz).astimezone(timezone.utc)
+
+
+def due_at(when: When) -> datetime:
+    """The instant a due date means: as typed if it had a time (`thu 3pm`), else the END of that day in the
+    author's zone (`thursday`, `dec 3`), not parse_when's 17:00 working-day end."""
+    return when.at if when.has_time else end_of_day(when.local.date(), when.timezone)
+
+
+def slack_date(at: datetime, fallback_tz: str) -> str:
+    """Slack's date token: each reader sees ``at``'s day in their own zone (`Dec 3`, `Tomorrow`); clients
+    that cannot render it show the fallback, the day in ``fallback_tz`` (`Thu 3 Dec`)."""
+    local = at.astimezone(zone(fallback_tz))
+    return f"<!date^{int(at.timestamp())}^{{date_short_pretty}}|{local:%a} {local.day} {local:%b}>"
 
 
 def _wall_clock(instant: datetime, tz: str) -> datetime:

@@ -22,7 +22,7 @@ def digest_key(run: StandupRun) -> str:
 
 
 def digest_payload(*, session: Session, program: Program, run: StandupRun, now: datetime) -> dict:
-    state = run_state(session=session, run=run, team_id=program.team_id, at=now)
+    state = run_state(session=session, run=run, team_id=program.team_id, at=now, program=program)
     return {"channel": run.digest_channel or program.channel_id, "text": digest_text(program.name, run.day),
             "blocks": build_digest(program.name, run.day, state), "unfurl_links": False}
 

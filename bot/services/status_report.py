@@ -26,7 +26,7 @@ from bot.records.kinds import decision as decision_kind
 from bot.services.escalation_rules import risk_threshold
 from bot.services.program_settings import StatusReportSettings, settings_of
 from bot.services.raid import past_sla, top_risks
-from bot.services.standups import participation
+from bot.services.standups import away_by_run, participation, participation_rate, read_ahead_away
 from bot.services.timezones import zone
 from storage.models import Program
 from storage.raid_models import Item, ItemEvent
@@ -110,7 +110,7 @@ _RECENTLY_CLOSED = (select(Item).where(Item.program_id == bindparam("program_id"
 _RISK_CHANGES = (select(ItemEvent.item_id, ItemEvent.changes)
                  .where(ItemEvent.item_id.in_(bindparam("item_ids", expanding=True)), ItemEvent.at > bindparam("since"))
                  .order_by(ItemEvent.at.desc(), ItemEvent.id.desc()))
-_WEEK_RUNS = select(StandupRun.id, StandupRun.roster).where(
+_WEEK_RUNS = select(StandupRun.id, StandupRun.day, StandupRun.roster).where(
     StandupRun.program_id == bindparam("program_id"), StandupRun.day > bindparam("first"),
     StandupRun.day <= bindparam("last"))
 # The same, for a batch of reports (`read_ahead`): ordered so each program's rows keep their order.
@@ -183,6 +183,7 @@ def read_ahead(*, session: Session, reports: list[tuple[Program, datetime]]) -> 
     if not reports:
         return
     ids = sorted({program.id for program, _ in reports})
+    programs = {program.id: program for program, _ in reports}
     open_items = _by_program(session.exec(_OPEN_ITEMS_OF, params={"program_ids": ids}))
     after = min(now for _, now in reports) - MTTR_WINDOW
     closed = _by_program(session.exec(_RECENTLY_CLOSED_OF, params={"program_ids": ids, "after": after}))
@@ -213,10 +214,14 @@ def read_ahead(*, session: Session, reports: list[tuple[Program, datetime]]) -> 
     answers: dict[int, list] = {}
     for answer in session.exec(_WEEK_ANSWERS_OF, params={"run_ids": run_ids or [0]}):
         answers.setdefault(answer.run_id, []).append(answer)
+    windows = []
     for (program_id, since, now), (first, last) in days.items():
         mine = [run for run in runs.get(program_id, []) if first < run.day <= last]
         stash(session, "status.standups", (program_id, since, now),
               (mine, [answer for run in sorted(mine, key=lambda r: r.id) for answer in answers.get(run.id, [])]))
+        if mine:
+            windows.append((programs[program_id], min(r.day for r in mine), max(r.day for r in mine)))
+    read_ahead_away(session=session, windows=windows)
 
 
 def _by_program(rows) -> dict[int, list]:
@@ -268,16 +273,15 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
             if resolved else None)
     decided = [i for i in closed_week if i.kind == DECISION]  # read with the other records: no query of its own
     runs, answers = _standups(session, program, since, now)
-    stats = participation(runs, answers)
-    expected = sum(sum(row.values()) - row["skipped"] for row in stats.values())
-    answered = sum(row["on time"] + row["late"] for row in stats.values())
+    # Away (out of office, a day off, a holiday) is neither missed nor expected: the stand-ups' own rule.
+    stats = participation(runs, answers, away_by_run(session=session, program=program, runs=runs))
     return StatusReport(
         program=program, now=now, rag=rag, reasons=reasons, open_blockers=blockers, open_risks=len(risks), past_sla_ids=late_ids,
         ageing_blockers=ageing,
         new_items=new_items, closed_items=closed_week,
         top_risks=[RiskTrend(r, trends.get(r.id)) for r in top_risks(risks, 5)],
         highlights=_highlights(answers),
-        participation=answered / expected if expected else None, blocker_mttr_hours=mttr,
+        participation=participation_rate(stats), blocker_mttr_hours=mttr,
         risk_exposure=sum(r.score or 0 for r in risks), risk_exposure_week_ago=week_ago_exposure,
         decisions=decided, overdue_actions=overdue_by_owner(open_items, now),
     )

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.ids import Action, Callback
 from bot.services.errors import UserError
-from bot.services.standups import Update
+from bot.services.standups import ANSWER_LIMIT, Update, trimmed
 from handlers.commands.raid_flow import metadata_of
 from handlers.guard import guarded
 from handlers.standup_flow import answer
@@ -20,10 +20,15 @@ from storage.standup_models import StandupRun
 
 def on_answer_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context: dict[str, Any]) -> None:
     values = ViewValues(view)
-    texts = {key: " ".join(values.text(f"standup.modal.{key}", Action.STANDUP_INPUT).split())
+    texts = {key: trimmed(" ".join(values.text(f"standup.modal.{key}", Action.STANDUP_INPUT).split()))
              for key in ("yesterday", "today", "blockers")}
-    if not any(texts.values()):
+    if not any(texts.values()):  # zero-width characters alone are nothing
         ack(response_action="errors", errors={"standup.modal.today": "Write at least what you will do today."})
+        return
+    too_long = {key: f"{len(text):,} characters: the limit is {ANSWER_LIMIT:,}. Shorten it (link a doc for the rest)."
+                for key, text in texts.items() if len(text) > ANSWER_LIMIT}
+    if too_long:
+        ack(response_action="errors", errors={f"standup.modal.{key}": why for key, why in too_long.items()})
         return
     ack()
     deps = context["deps"]

@@ -72,12 +72,13 @@ def test_skip_ooo_and_status(slack, bot, deps, workspace):
     cmd(slack, bot, "ooo until yesterday", user="U0KENJI")
     assert "is in the past" in workspace.ephemerals(user="U0KENJI")[-1]["text"]
     cmd(slack, bot, "ooo until dec 10", user="U0KENJI")
-    assert "out until Thu 10 Dec 2026 (Asia/Tokyo)" in workspace.ephemerals(user="U0KENJI")[-1]["text"]
+    assert "out of office through <!date^1796914799^{date_short_pretty}|Thu 10 Dec> (Asia/Tokyo)" in \
+        workspace.ephemerals(user="U0KENJI")[-1]["text"]  # the end of 10 Dec in Tokyo, each reader's own day
     cmd(slack, bot, "status")
     status = workspace.ephemerals(user="U0ALICE")[-1]["text"]
     assert "Answered: <@U0BOB>" in status and "Skipped: <@U0DIETER>" in status
     cmd(slack, bot, "status week")
-    assert "<@U0BOB>: 1 / 0 / 0 / 0" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert "<@U0BOB>: 1 / 0 / 0 / 0 / 0" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
     cmd(slack, bot, "status month")
     assert "isn't a status view" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
 
@@ -302,3 +303,102 @@ def test_prefixed_replies_in_prompt_and_digest_threads_make_records_and_leave_th
         assert {i.key for i in session.exec(select(Item))} == {"A-1", "DEC-1", "B-1"}
     [answer] = answers(deps)
     assert answer.today == "reviews"
+
+
+def test_out_of_office_is_away_in_the_digest_the_status_the_week_and_the_report(slack, bot, deps, workspace,
+                                                                                 sandbox, clock):
+    view, values = setup(slack, bot, workspace)  # Alice (Los Angeles, the program's zone), Kenji (Tokyo), Dieter
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    cmd(slack, bot, "ooo until dec 4", user="U0KENJI")  # Tue 1 Dec: out through Friday, his Friday
+    for day in (1, 2, 3, 4):  # 10:00 in Los Angeles, before the 11:30 cutoff
+        clock.set(datetime(2026, 12, day, 18, 0, tzinfo=UTC))
+        cmd(slack, bot, f"t: work {day}", user="U0ALICE")
+        cmd(slack, bot, f"t: work {day}", user="U0DIETER")
+        if day == 2:  # an answer given while out counts: answered that day, not away
+            cmd(slack, bot, "t: one thing while away", user="U0KENJI")
+            cmd(slack, bot, "status")
+            status = workspace.ephemerals(user="U0ALICE")[-1]["text"]
+            assert "<@U0KENJI>" in status.split("\n")[1] and "Out: nobody" in status and "Not yet: nobody" in status
+        if day == 3:
+            cmd(slack, bot, "status")
+            status = workspace.ephemerals(user="U0ALICE")[-1]["text"]
+            assert "Out: <@U0KENJI>" in status and "Not yet: nobody" in status
+    sandbox.clear_calls()
+    tick(deps, bot, clock, datetime(2026, 12, 4, 19, 30, tzinfo=UTC))  # Friday's cutoff: Saturday in Tokyo
+    [digest] = [c for c in sandbox.calls_to("chat.postMessage") if c.args["channel"] == "C0APOLLO"]
+    text = json.dumps(digest.args["blocks"])
+    assert "*2* answered" in text and "*1* out" in text and "*0* missing" in text
+    assert "Out: <@U0KENJI>" in text and "Missing" not in text
+    cmd(slack, bot, "status week")
+    week = workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert "(on time / late / missed / skipped / away)" in week
+    assert "<@U0KENJI>: 1 / 0 / 0 / 0 / 3" in week and "<@U0DIETER>: 4 / 0 / 0 / 0 / 0" in week
+    sandbox.clear_calls()
+    cmd(slack, bot, "", name="/status")  # the report's KPI: away days are not expected
+    [report] = [c for c in sandbox.calls_to("chat.postMessage") if c.args["text"].startswith("Status of")]
+    assert "*Stand-up participation (7 days)*\\n100%" in json.dumps(report.args["blocks"])
+
+
+def test_standup_back_ends_an_out_of_office_early(slack, bot, deps, workspace, sandbox, clock):
+    view, values = setup(slack, bot, workspace)
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    cmd(slack, bot, "ooo until dec 10", user="U0DIETER")  # Tue 1 Dec, Berlin
+    cmd(slack, bot, "status")  # Tuesday's run
+    assert "Out: <@U0DIETER>" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    clock.set(datetime(2026, 12, 2, 18, 0, tzinfo=UTC))  # Wed 2 Dec: 19:00 in Berlin, 10:00 in Los Angeles
+    cmd(slack, bot, "status")
+    assert "Out: <@U0DIETER>" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    cmd(slack, bot, "back", user="U0DIETER")
+    back = workspace.ephemerals(user="U0DIETER")[-1]["text"]
+    assert "Welcome back" in back and "<!date^1796943599^{date_short_pretty}|Thu 10 Dec>" in back
+    assert answers(deps) == []  # not taken for an update
+    cmd(slack, bot, "status")  # back today: today's stand-up is expected of him again
+    status = workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert "Out: nobody" in status and "<@U0DIETER>" in status.split("Not yet:")[1]
+    cmd(slack, bot, "back", user="U0DIETER")
+    assert "weren't out of office" in workspace.ephemerals(user="U0DIETER")[-1]["text"]
+    sandbox.clear_calls()
+    tick(deps, bot, clock, datetime(2026, 12, 3, 8, 30, tzinfo=UTC))  # Thursday 09:30 Berlin: prompted again
+    assert [c.args["channel"] for c in sandbox.calls_to("chat.postMessage")] == ["U0DIETER"]
+    cmd(slack, bot, "status week")  # Tuesday he was out; Wednesday, back, he did not answer (nor yet Thursday)
+    assert "<@U0DIETER>: 0 / 0 / 2 / 0 / 1" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert "/standup back" in json.dumps(cmd(slack, bot, "help").json)  # the help lists it
+
+
+def test_too_long_or_invisible_text_is_refused_not_cut(slack, bot, deps, workspace):
+    long = cmd(slack, bot, "y: done; t: " + "x" * 3001)
+    assert "“today” part is 3,001 characters; the limit is 3,000" in long.json["text"]
+    assert "Example: `/standup" in long.json["text"]
+    exact = "x" * 3000
+    cmd(slack, bot, "t: " + exact)
+    [answer] = answers(deps)
+    assert answer.today == exact  # at the limit: whole
+    for text in ("\u200b\u200c\u200d", "\u2060 \ufeff", "t: \u200b"):
+        response = cmd(slack, bot, text)
+        assert "empty" in response.json["text"] or "has no text after it" in response.json["text"], text
+    reason = cmd(slack, bot, "skip " + "r" * 501)
+    assert "501 characters; a skip reason can be at most 500" in reason.json["text"]
+    assert len(answers(deps, current=False)) == 1  # nothing else stored
+    cmd(slack, bot, "skip " + "r" * 500)
+    assert answers(deps)[0].skip_reason == "r" * 500
+    cmd(slack, bot, "ooo until nov 30", user="U0KENJI")  # Tue 1 Dec: this year's 30 Nov has passed
+    far = workspace.ephemerals(user="U0KENJI")[-1]["text"]
+    assert "would be Tue 30 Nov 2027" in far and "more than six months" in far
+    assert "Example: `/standup ooo until nov 30 2027`" in far
+
+
+def test_the_answer_modal_refuses_invisible_or_too_long_text(slack, bot, deps, workspace):
+    cmd(slack, bot, "")
+    modal = workspace.latest_view("U0ALICE", callback_id="standup.modal")
+    blank = slack.view_submission(modal, {"standup.modal.today": {"standup.modal.input": sv.plain_text("\u200b\u2060")}},
+                                  user="U0ALICE")
+    assert set(blank.json["errors"]) == {"standup.modal.today"}
+    long = slack.view_submission(modal, {"standup.modal.today": {"standup.modal.input": sv.plain_text("ok")},
+                                         "standup.modal.blockers": {"standup.modal.input": sv.plain_text("b" * 3200)}},
+                                 user="U0ALICE")
+    assert long.json["errors"] == {"standup.modal.blockers": "3,200 characters: the limit is 3,000. "
+                                                             "Shorten it (link a doc for the rest)."}
+    bot.wait_idle()
+    assert answers(deps) == []
