@@ -34,7 +34,7 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.ack_latency import BIN, GUNICORN, SECRET, TOKEN, server
+from bench.ack_latency import BIN, GUNICORN, SECRET, TOKEN, server, tree_cpu_seconds
 from bench.load import Latencies
 from sandbox.client import sign
 from sandbox.net import free_port
@@ -88,10 +88,11 @@ class Run:
     ack: Latencies
     per_second: float
     marks: list[str] = field(default_factory=list)
+    cpu_ms: float = float("nan")  # the server's CPU (all its processes) per command
 
     def line(self) -> str:
         return (f"{self.label:<22} request->message p50 {self.e2e.pct(50):7.1f} ms  p99 {self.e2e.pct(99):7.1f} ms  "
-                f"{self.per_second:6.1f} commands/s  ack p99 {self.ack.pct(99):6.1f} ms  "
+                f"{self.per_second:6.1f} commands/s  server CPU {self.cpu_ms:5.1f} ms/command  ack p99 {self.ack.pct(99):6.1f} ms  "
                 f"n={len(self.e2e.samples_ms)} lost={self.e2e.errors}")
 
 
@@ -220,13 +221,15 @@ def measure_pair(kind: str, postgres_url: str | None, directory: str, args, run_
                     command, ready = bare_command(port), f"http://127.0.0.1:{port}/"
                 else:
                     command, ready = ours_command(port), f"http://127.0.0.1:{port}/healthz"
-                with server(command, environment(sandbox, url), ready):
+                with server(command, environment(sandbox, url), ready) as pid:
                     events = f"http://127.0.0.1:{port}/slack/events"
                     # Warm-up: binds the channel to a program (first use), imports, pools, both workers.
                     drive(events, workspace, sandbox, watch, label="warm-up", run_id=next(run_ids),
                           clients=args.clients, requests=2 * args.clients)
+                    cpu = tree_cpu_seconds(pid)
                     runs[app] = drive(events, workspace, sandbox, watch, label=f"{app} ({kind})",
                                       run_id=next(run_ids), clients=args.clients, requests=args.requests)
+                    runs[app].cpu_ms = (tree_cpu_seconds(pid) - cpu) * 1000 / max(1, len(runs[app].marks))
                 print(runs[app].line(), flush=True)
     return runs["tpmbot"], runs["bare"]
 
