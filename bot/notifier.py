@@ -100,13 +100,29 @@ def _attempt(client: WebClient, deps: Deps, message: OutboundMessage, in_flight:
             return Outcome("dead", error=error)
         if exc.response.status_code == 429 or error == "ratelimited":
             return Outcome("retry", error=error, retry_after=_retry_after(exc))
-        return Outcome("uncertain", error=error)
+        return _look_now(client, message, Outcome("uncertain", error=error))
     except (SlackClientError, OSError) as exc:
-        return Outcome("uncertain", error=type(exc).__name__)
+        return _look_now(client, message, Outcome("uncertain", error=type(exc).__name__))
     except Exception as exc:  # noqa: BLE001 - one bad message must not stop the queue behind it
         log.exception("outbound %s: unexpected failure", message.idempotency_key)
         return Outcome("uncertain", error=f"{type(exc).__name__}: {exc}")
     return Outcome("sent", ts=response.get("ts") or response.get("message_ts"), channel=response.get("channel"))
+
+
+def _look_now(client: WebClient, message: OutboundMessage, outcome: Outcome) -> Outcome:
+    """A post answered with a 5xx, a dropped connection or a timeout may be in Slack all the same: look for
+    it by its key at once, so whoever waits on this send (a listener telling its author) learns the truth
+    now rather than after the backoff. Not found, or the look-up failing, leaves it uncertain: the next
+    attempt looks again before it posts."""
+    if message.method != "chat.postMessage":
+        return outcome
+    try:
+        found = find_posted(client, message.payload, message.idempotency_key)
+    except Exception:  # noqa: BLE001 - an unanswered question is not a "no"; the retry asks again
+        return outcome
+    if found is None:
+        return outcome
+    return Outcome("sent", ts=found["ts"], channel=found.get("channel"), recovered=True)
 
 
 def _deactivated(deps: Deps, message: OutboundMessage) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 TIMEOUT = "timeout"
+LATE = "late"  # the call is carried out, its answer held for ``delay`` seconds (past the client's timeout)
 
 
 @dataclass
@@ -21,24 +22,30 @@ class Fault:
     probability: float | None
     retry_after: int = 1
     rng: random.Random = field(default_factory=random.Random)
+    applied: bool = False  # Slack did the work (posted the message), then the answer failed
+    delay: float = 0.0
 
     def applies_to(self, method: str) -> bool:
         return self.method is None or self.method == method
 
 
 class FaultInjector:
-    """Decides, per call, whether to fail it: an HTTP status (5xx, 429) or ``"timeout"``."""
+    """Decides, per call, whether to fail it: an HTTP status (5xx, 429) or ``"timeout"``; with
+    ``applied`` only after carrying it out (5xx or a dropped connection after posting), and ``"late"``:
+    carried out, answered after ``delay`` seconds."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
 
     def add(self, method: str | None = None, status: int | str = 500, count: int | None = None,
-            probability: float | None = None, seed: int | None = None, retry_after: int = 1) -> None:
-        if status != TIMEOUT and not (isinstance(status, int) and 400 <= status <= 599):
-            raise ValueError("status must be an HTTP error status or 'timeout'")
+            probability: float | None = None, seed: int | None = None, retry_after: int = 1,
+            applied: bool = False, delay: float = 0.0) -> None:
+        if status not in (TIMEOUT, LATE) and not (isinstance(status, int) and 400 <= status <= 599):
+            raise ValueError("status must be an HTTP error status, 'timeout' or 'late'")
         with self._lock:
-            self._faults.append(Fault(method, status, count, probability, retry_after, random.Random(seed)))
+            self._faults.append(Fault(method, status, count, probability, retry_after, random.Random(seed),
+                                      applied or status == LATE, delay))
 
     def clear(self) -> None:
         with self._lock:

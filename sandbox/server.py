@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
-from sandbox.faults import TIMEOUT, FaultInjector, RateLimiter
+from sandbox.faults import LATE, TIMEOUT, FaultInjector, RateLimiter
 from sandbox.response_urls import ResponseUrls
 from sandbox.ui_driver import UiDriver
 from sandbox.ui_http import BrowserUI, ClockControl
@@ -98,8 +98,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         for name, value in headers.items():
             self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):  # a late answer: the client gave up waiting
+            self.close_connection = True
 
 
 class SandboxServer:
@@ -118,12 +121,14 @@ class SandboxServer:
         self._calls_lock = threading.Lock()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()  # ends the wait of a held ("late") answer
         self.ui = BrowserUI(self)
 
     # ---- lifecycle -----------------------------------------------------------------------
     def start(self) -> "SandboxServer":
         if self._httpd is not None:
             return self
+        self._stopping.clear()
         self._httpd = _HTTPServer((self.host, self._port), _Handler)
         self._httpd.sandbox = self
         self._port = self._httpd.server_address[1]
@@ -137,6 +142,7 @@ class SandboxServer:
         if self._httpd is None:
             return
         self.ui.stopping.set()
+        self._stopping.set()
         self.ws.touch()  # wakes the live-update streams so they end
         self._httpd.shutdown()
         self._httpd.server_close()
@@ -183,10 +189,13 @@ class SandboxServer:
 
     def inject_faults(self, method: str | None = None, status: int | str = 500,
                       count: int | None = None, probability: float | None = None,
-                      seed: int | None = None, retry_after: int = 1) -> None:
+                      seed: int | None = None, retry_after: int = 1, applied: bool = False,
+                      delay: float = 0.0) -> None:
         """Fail matching calls with ``status`` (5xx, 429 with ``retry_after``) or ``"timeout"``
-        (connection closed without a response); ``count`` calls, or each with ``probability``."""
-        self.faults.add(method, status, count, probability, seed, retry_after)
+        (connection closed without a response); ``count`` calls, or each with ``probability``.
+        ``applied``: carry the call out first (the message is posted), then fail the answer.
+        ``"late"``: carry it out and answer only after ``delay`` seconds (past the client's timeout)."""
+        self.faults.add(method, status, count, probability, seed, retry_after, applied, delay)
 
     def clear_faults(self) -> None:
         self.faults.clear()
@@ -216,6 +225,8 @@ class SandboxServer:
         except SlackError:
             recorded_args = dict(args)
         fault = self.faults.pick_fault(method)
+        if fault is not None and fault.applied:
+            return self._applied_then_failed(method, args, token, recorded_args, fault)
         if fault is not None and fault.status == TIMEOUT:
             self._record(method, recorded_args, {}, 0)
             return None
@@ -233,14 +244,31 @@ class SandboxServer:
         self._record(method, recorded_args, body, 200)
         return 200, body, {}
 
-    def _failure(self, method: str, args: dict, status: int, retry_after: int = 1):
+    def _applied_then_failed(self, method: str, args: dict, token: str | None, recorded_args: dict, fault):
+        """Slack did the work, then its answer was lost: a 5xx, a dropped connection, or too late. The
+        recorded response is what Slack did; the recorded status, what the client got (0: nothing)."""
+        body = self.api.call(method, args, token)
+        if fault.status == LATE:
+            self._record(method, recorded_args, body, 200)
+            self._stopping.wait(fault.delay)
+            return 200, body, {}
+        if fault.status == TIMEOUT:
+            self._record(method, recorded_args, body, 0)
+            return None
+        status, failed, headers = self._failure(method, recorded_args, int(fault.status), fault.retry_after,
+                                                record=False)
+        self._record(method, recorded_args, body, status, headers)
+        return status, failed, headers
+
+    def _failure(self, method: str, args: dict, status: int, retry_after: int = 1, record: bool = True):
         headers = {}
         if status == 429:
             headers["Retry-After"] = str(retry_after)
             body = {"ok": False, "error": "ratelimited"}
         else:
             body = {"ok": False, "error": "fatal_error" if status >= 500 else "request_failed"}
-        self._record(method, args, body, status, headers)
+        if record:
+            self._record(method, args, body, status, headers)
         return status, body, headers
 
     def handle_response_url(self, token: str, body: dict):

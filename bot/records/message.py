@@ -70,7 +70,7 @@ def queue_sync(*, session, program: Program, item: Item, now, new_owner_by: str 
 
 def send(deps: Deps, client: WebClient, item: Item, queued: Queued) -> Queued:
     """Send what `queue_sync` queued, now; note where the message landed."""
-    drain_outbox(deps, client, keys=queued.keys)
+    drain_outbox(deps, client, keys=queued.keys, limit=len(queued.keys))  # each once; no empty claim after
     with deps.session() as session:
         stored = session.get(Item, item.id)
         if stored is not None and not stored.message_ts:
