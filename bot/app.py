@@ -53,7 +53,10 @@ def build_app(
 
     app.use(refuse_foreign_teams)
 
+    from handlers.inbound_text import inbound_text
     from handlers.registry import register_all
+
+    app.use(inbound_text)  # Slack's escaped text made plain once, before any listener sees it
 
     register_all(app)
     return app

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sandbox import payloads
+from sandbox.escaping import escape_typed
 from sandbox.state_values import state_value  # noqa: F401  (re-exported helper)
 from sandbox.workspace import Workspace
 
@@ -208,8 +209,9 @@ class SlackPayloadClient:
 
     def message(self, channel: str, user: str, text: str, thread_ts: str | None = None,
                 **opts: Any) -> BotResponse:
-        """Post a user's message into the workspace and deliver its ``message`` event."""
-        stored = self.ws.add_message(channel, user=user, text=text, thread_ts=thread_ts)
+        """Post a user's message (``text`` as typed) into the workspace and deliver its ``message`` event;
+        Slack stores and sends it escaped."""
+        stored = self.ws.add_message(channel, user=user, text=escape_typed(text), thread_ts=thread_ts)
         return self.event(payloads.message_event(self.ws, stored, channel), **opts)
 
     def app_mention(self, channel: str, user: str, text: str, thread_ts: str | None = None,
@@ -217,7 +219,7 @@ class SlackPayloadClient:
         """Post a message mentioning the bot and deliver its ``app_mention`` event."""
         if f"<@{self.ws.bot_user_id}>" not in text:
             text = f"<@{self.ws.bot_user_id}> {text}"
-        stored = self.ws.add_message(channel, user=user, text=text, thread_ts=thread_ts)
+        stored = self.ws.add_message(channel, user=user, text=escape_typed(text), thread_ts=thread_ts)
         return self.event(payloads.app_mention_event(self.ws, stored, channel), **opts)
 
     def app_home_opened(self, user: str | None = None, **opts: Any) -> BotResponse:

@@ -9,6 +9,7 @@ import copy
 import secrets
 from typing import Any
 
+from sandbox.escaping import escape_typed, rich_text_elements, unescape_entities
 from sandbox.workspace import Workspace
 
 
@@ -42,14 +43,15 @@ def action_ts(ws: Workspace) -> str:
 
 def slash_command(ws: Workspace, command: str, text: str, user: str, channel: str,
                   response_url: str, trigger_id: str) -> dict:
-    """Form fields of a slash command request."""
+    """Form fields of a slash command request. ``text`` is what the person typed: it is sent HTML-escaped
+    as Slack sends it (``&amp;`` ``&lt;`` ``&gt;``), the mentions they picked left as tokens."""
     return {
         "token": "sandbox-verification-token", "team_id": ws.team_id,
         "team_domain": ws.team_domain, "channel_id": channel,
         "channel_name": _channel(ws, channel)["name"] if not channel.startswith("D")
         else "directmessage",
         "user_id": user, "user_name": _user(ws, user)["name"], "command": command,
-        "text": text, "api_app_id": ws.app_id, "is_enterprise_install": "false",
+        "text": escape_typed(text), "api_app_id": ws.app_id, "is_enterprise_install": "false",
         "response_url": response_url, "trigger_id": trigger_id,
     }
 
@@ -166,7 +168,9 @@ def event_callback(ws: Workspace, event: dict, event_id: str | None = None) -> d
 
 
 def message_event(ws: Workspace, message: dict, channel: str) -> dict:
-    """A ``message`` event for a stored message (plain, reply or thread broadcast)."""
+    """A ``message`` event for a stored message (plain, reply or thread broadcast). Its ``text`` is as
+    stored, so a person's message arrives escaped (see ``sandbox.escaping``); the ``rich_text`` blocks
+    carry the plain text and the picked mentions as elements, as Slack's do."""
     event = {k: copy.deepcopy(v) for k, v in message.items()
              if k in ("client_msg_id", "type", "subtype", "text", "user", "ts", "team",
                       "blocks", "thread_ts", "parent_user_id", "bot_id", "bot_profile",
@@ -174,8 +178,8 @@ def message_event(ws: Workspace, message: dict, channel: str) -> dict:
     event.update(channel=channel, event_ts=message["ts"],
                  channel_type=_channel_type(ws, channel))
     event.setdefault("blocks", [{"type": "rich_text", "block_id": secrets.token_hex(2),
-                                 "elements": [{"type": "rich_text_section", "elements": [
-                                     {"type": "text", "text": message.get("text", "")}]}]}])
+                                 "elements": [{"type": "rich_text_section", "elements": rich_text_elements(
+                                     unescape_entities(message.get("text", "")))}]}])
     return event
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sandbox import payloads
 from sandbox.client import BotResponse, SlackPayloadClient
+from sandbox.escaping import escape_typed
 from sandbox.workspace import SlackError, Workspace
 
 ACK_TIMEOUT = 3.0  # seconds Slack waits for an HTTP 200 before it gives up
@@ -121,7 +122,7 @@ class UiDriver:
         found = self.channel_for(channel, user)
         if not text.strip():
             raise UiError("empty message")
-        stored = self.ws.add_message(found["id"], user=user, text=link_names(self.ws, text, False),
+        stored = self.ws.add_message(found["id"], user=user, text=escape_typed(link_names(self.ws, text, False)),
                                      thread_ts=thread_ts or None)
         kind = "im" if found.get("is_im") else ("groups" if found.get("is_private") else "channels")
         if not self.ws.is_bot_member(found["id"]) or not self.subscribed(f"message.{kind}"):

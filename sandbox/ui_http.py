@@ -10,7 +10,8 @@ POST /ui/api/shortcut       {user, callback_id, channel, ts}: a message shortcut
 POST /ui/api/view/submit    {user, view_id, values}: view_submission (answers the modal's errors)
 POST /ui/api/view/close     {user, view_id}
 POST /ui/api/home           {user}: app_home_opened
-POST /ui/api/clock          {to: "YYYY-MM-DDTHH:MM", tz} or {minutes}: advance the clock, run what is due
+POST /ui/api/clock          {user, to: "YYYY-MM-DDTHH:MM", tz?} or {minutes}: advance the clock, run what is due
+                            (``to`` is read in ``tz``, else in the zone of the member acting: their wall clock)
 """
 
 from __future__ import annotations
@@ -203,6 +204,12 @@ class BrowserUI:
     def api_clock(self, args: dict) -> dict:
         if self.clock_control is None:
             raise UiError("this sandbox's clock cannot be moved")
+        args = dict(args)
+        if not args.get("tz") and args.get("user"):
+            try:
+                args["tz"] = self.ws.user_info(str(args["user"]))["tz"]
+            except SlackError as exc:
+                raise BadRequest(f"no member {args['user']}") from exc
         with self._advancing:
             target = parse_advance(args, self.ws.now())
             result = self.clock_control(target)

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.blocks import kit
-from bot.blocks.raid import item_summary, local_date
-from bot.blocks.text import clip, escape, escape_keeping_mentions
+from bot.blocks import home
+from bot.blocks.home import item_line
+from bot.blocks.raid import local_date
+from bot.blocks.text import clip, message_text, mrkdwn
 from bot.ids import Action
 from bot.services.raid import describe_age
 from bot.services.timezones import zone
@@ -25,22 +27,18 @@ REPLY_HINT = "Reply in this thread: `action: @who what by friday` · `decision: 
 
 
 def fit_lines(heading: str, lines: list[str], empty: str) -> str:
-    """A heading and as many lines as fit in one section's text, then "…and N more"."""
-    if not lines:
-        return f"{heading}\n{empty}"
-    text = heading
-    for index, line in enumerate(lines):
-        after = len(lines) - index - 1
-        candidate = f"{text}\n{clip(line, LINE_LIMIT)}"
-        reserve = len(f"\n…and {after} more") if after else 0
-        if len(candidate) + reserve > SECTION_LIMIT:
-            return f"{text}\n…and {len(lines) - index} more"
-        text = candidate
-    return text
+    """A heading and as many whole lines (mrkdwn, each built to fit ``LINE_LIMIT``) as fit in one
+    section's text, then "…and N more"."""
+    return home.fit_lines(heading, lines, empty, SECTION_LIMIT)
+
+
+def _line(before: str, text: str, after: str = "") -> str:
+    """``before`` + the typed ``text`` escaped once (clipped before escaping) + ``after``, within LINE_LIMIT."""
+    return f"{before}{mrkdwn(text, max(1, LINE_LIMIT - len(before) - len(after)))}{after}"
 
 
 def _section(text: str, accessory: kit.Block | None = None) -> kit.Block:
-    return kit.section(clip(text, SECTION_LIMIT), accessory=accessory)
+    return kit.section(text, accessory=accessory)  # every text here is built to fit
 
 
 def _day(at, tz: str) -> str:
@@ -51,7 +49,7 @@ def action_line(action: Item, tz: str) -> str:
     mark = "~" if not action.is_open else ""
     due = f", due {_day(action.due_at, tz)}" if action.due_at else ""
     done = " :white_check_mark:" if action.status == "done" else f" ({action.status})" if not action.is_open else ""
-    return clip(f"{mark}*{action.key}* {escape_keeping_mentions(action.title)}{mark} — <@{action.owner_id}>{due}{done}", LINE_LIMIT)
+    return _line(f"{mark}*{action.key}* ", action.title, f"{mark} — <@{action.owner_id}>{due}{done}")
 
 
 def done_value(action: Item) -> str:
@@ -83,18 +81,18 @@ def build_agenda(content: AgendaContent) -> list[dict]:
     def mark(item_id: int) -> str:
         return CARRIED if item_id in carried else ""
 
-    blockers = [f"{item_summary(b)} — <@{b.owner_id}>, open {describe_age(b.created_at, now)}{mark(b.id)}"
+    blockers = [f"{item_line(b)} — <@{b.owner_id}>, open {describe_age(b.created_at, now)}{mark(b.id)}"
                 for b in content.blockers]
-    risks = [f"{item_summary(r)} — <@{r.owner_id}>{mark(r.id)}" for r in content.risks]
+    risks = [f"{item_line(r)} — <@{r.owner_id}>{mark(r.id)}" for r in content.risks]
     due = []
     for line in content.due:
         state = "overdue since" if line.due_at < content.occurs_at else line.what
-        due.append(f"*{line.key}* {escape_keeping_mentions(line.text)} — <@{line.owner_id}>, {state} {_day(line.due_at, tz)}")
+        due.append(_line(f"*{line.key}* ", line.text, f" — <@{line.owner_id}>, {state} {_day(line.due_at, tz)}"))
     risk_heading = (f"*Top risks* ({len(content.risks)} of {content.open_risks} open)" if content.open_risks
                     else "*Top risks*")
     blocks = [
         kit.header(clip(f"Agenda · {content.meeting_name}", 150)),
-        kit.context(clip(f"*{escape(content.program_name)}* · {when}", 2000), REPLY_HINT),
+        kit.context(f"*{mrkdwn(content.program_name, 200)}* · {when}", REPLY_HINT),
         _section(fit_lines(f"*Open blockers* ({len(blockers)}, oldest first)", blockers, "None open. :tada:")),
         _section(fit_lines(risk_heading, risks, "None open.")),
         _section(fit_lines("*Due or overdue* (before the next meeting)", due, "Nothing due.")),
@@ -109,15 +107,14 @@ def build_agenda(content: AgendaContent) -> list[dict]:
     blocks.append(kit.divider())
     blocks += _action_rows("*Actions recorded in this meeting*", content.actions, tz, ACTION_ROWS["recorded"],
                            "None yet: reply `action: …` in the thread.")
-    decisions = [f"*{d.key}* {escape_keeping_mentions(d.title)} — "
-                 + ", ".join(f"<@{u}>" for u in ((d.details or {}).get("deciders") or [d.owner_id]))
-                 for d in content.decisions]
+    decisions = [_line(f"*{d.key}* ", d.title, " — " + ", ".join(
+        f"<@{u}>" for u in ((d.details or {}).get("deciders") or [d.owner_id]))) for d in content.decisions]
     blocks.append(_section(fit_lines("*Decisions*", decisions, "None yet: reply `decision: …` in the thread.")))
     return blocks
 
 
 def agenda_text(content: AgendaContent) -> str:
     local = content.occurs_at.astimezone(zone(content.timezone))
-    return clip(f"Agenda for {content.meeting_name} ({content.program_name}), {local:%a} {local.day} {local:%b} "
-                f"{local:%H:%M}: {len(content.blockers)} open blockers, {content.open_risks} open risks, "
-                f"{len(content.due)} due", 3000)
+    return message_text(f"Agenda for {clip(content.meeting_name, 200)} ({clip(content.program_name, 200)}), "
+                        f"{local:%a} {local.day} {local:%b} {local:%H:%M}: {len(content.blockers)} open blockers, "
+                        f"{content.open_risks} open risks, {len(content.due)} due")

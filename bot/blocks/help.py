@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks.text import clip
+from bot.blocks.text import escape, mrkdwn
 
 SECTION_TEXT_MAX = 3000
 
@@ -32,9 +32,16 @@ INTRO = (
 
 
 def _section_text(section: HelpSection) -> str:
-    rows = [f"*{section.command}* — {section.summary}"]
-    rows += [f"• `{line.usage}` — {line.summary}" for line in section.lines]
-    return clip("\n".join(rows), SECTION_TEXT_MAX)
+    """The command and one row per usage. Usages are escaped, so placeholders such as `<date>` and
+    `[sev:<level>]` show as typed instead of being read as Slack control sequences; whole rows only."""
+    text = f"*{escape(section.command)}* — {escape(section.summary)}"
+    for index, line in enumerate(section.lines):
+        row = f"• `{escape(line.usage)}` — {escape(line.summary)}"
+        more = f"\n…and {len(section.lines) - index} more: `{escape(section.command)} help`"
+        if len(text) + 1 + len(row) + len(more) > SECTION_TEXT_MAX:
+            return text + more
+        text += "\n" + row
+    return text
 
 
 @lru_cache(maxsize=8)
@@ -54,6 +61,6 @@ def help_fallback_text(sections: tuple[HelpSection, ...]) -> str:
 def build_command_help(section: HelpSection, problem: str | None = None) -> list[dict]:
     blocks = []
     if problem:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(f":warning: {problem}", SECTION_TEXT_MAX))))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=":warning: " + mrkdwn(problem, SECTION_TEXT_MAX - 10))))
     blocks.append(SectionBlock(text=MarkdownTextObject(text=_section_text(section))))
     return [b.to_dict() for b in blocks]

@@ -9,8 +9,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.raid import item_summary
-from bot.blocks.text import channel, clip, escape
+from bot.blocks.records import summary
+from bot.blocks.text import channel, mrkdwn
 from bot.ids import Action
 from bot.records.registry import spec_of
 from bot.services.programs import describe_working_days
@@ -21,6 +21,29 @@ from storage.raid_models import Item
 MAX_PROGRAMS = 40
 MAX_ITEMS = 15
 RAG_ICON = {"green": ":large_green_circle:", "amber": ":large_yellow_circle:", "red": ":red_circle:"}
+SECTION_MAX = 3000
+NAME_MAX = 200
+TITLE_MAX = 150
+
+
+def item_line(item: Item, title_limit: int = TITLE_MAX) -> str:
+    """A record in one line of mrkdwn, as its kind shows it (bot/blocks/records.py): icon, key, the title
+    clipped before it is escaped once, and the kind's suffix (a risk's score)."""
+    return summary(item, title_limit)
+
+
+def fit_lines(heading: str, lines: list[str], empty: str, limit: int = SECTION_MAX, more: str = "") -> str:
+    """A heading and as many whole lines (already mrkdwn) as fit in ``limit`` characters, then "…and N more"."""
+    if not lines:
+        return f"{heading}\n{empty}"
+    text = heading
+    for index, line in enumerate(lines):
+        after = len(lines) - index - 1
+        reserve = len(f"\n…and {after} more{more}") if after else 0
+        if len(text) + 1 + len(line) + reserve > limit:
+            return f"{text}\n…and {len(lines) - index} more{more}"
+        text = f"{text}\n{line}"
+    return text
 
 
 def build_home(user_id: str, programs: list[Program], *, rags: dict[int, tuple[str, list[str]]] | None = None,
@@ -32,11 +55,10 @@ def build_home(user_id: str, programs: list[Program], *, rags: dict[int, tuple[s
     blocks.append(SectionBlock(text=MarkdownTextObject(
         text="*Your open items*" + ("" if owned else "\nNothing open is yours."))))
     for item, program in owned[:MAX_ITEMS]:  # each with its kind's closing button, as on its own message
-        closing = spec_of(item).primary_closing
-        line = f"{item_summary(item)} — {escape(program.name)}" + (
+        line = f"{item_line(item)} — {mrkdwn(program.name, 80)}" + (
             f", open {describe_age(item.created_at, now)}" if now else "")
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(line, 3000)), accessory=ButtonElement(
-            text=closing.label, action_id=Action.RAID_RESOLVE.value, value=str(item.id))))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=line), accessory=ButtonElement(
+            text=spec_of(item).primary_closing.label, action_id=Action.RAID_RESOLVE.value, value=str(item.id))))
     if len(owned) > MAX_ITEMS:
         more = ", ".join(f"`/{kind} list mine`" for kind in sorted({i.kind for i, _ in owned}))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"…and {len(owned) - MAX_ITEMS} more: {more}.")]))
@@ -45,10 +67,10 @@ def build_home(user_id: str, programs: list[Program], *, rags: dict[int, tuple[s
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Programs you lead*")))
         for program in programs[:MAX_PROGRAMS]:
             rag, reasons = rags.get(program.id, (None, []))
-            status = f"{RAG_ICON[rag]} *{rag.upper()}* — {escape(reasons[0])}\n" if rag else ""
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(
-                f"*{escape(program.name)}* in {channel(program.channel_id)}\n{status}{program.timezone}, "
-                f"{describe_working_days(program.working_days)}", 3000))))
+            status = f"{RAG_ICON[rag]} *{rag.upper()}* — {mrkdwn(reasons[0], 1000)}\n" if rag else ""
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=(
+                f"*{mrkdwn(program.name, NAME_MAX)}* in {channel(program.channel_id)}\n{status}{program.timezone}, "
+                f"{describe_working_days(program.working_days)}"))))
         if len(programs) > MAX_PROGRAMS:
             blocks.append(ContextBlock(elements=[MarkdownTextObject(
                 text=f"…and {len(programs) - MAX_PROGRAMS} more.")]))

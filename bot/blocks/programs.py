@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.text import channel, clip, escape, user
+from bot.blocks.text import channel, message_text, mrkdwn, user
 from bot.services.escalation_rules import risk_threshold
 from bot.services.escalations import steps_hours
 from bot.ids import Action, Block, Callback
@@ -16,12 +16,26 @@ from bot.services.programs import WEEKDAYS, SetupForm, describe_working_days
 from storage.models import Program
 
 
+NAME_MAX = 200
+
+
+def _leads(leads: list[str], limit: int = 1900) -> str:
+    """The leads as mentions, whole ones only, then "and N more"."""
+    text = ""
+    for index, lead in enumerate(leads):
+        candidate = f"{text}, {user(lead)}" if text else user(lead)
+        if len(candidate) + len(f" and {len(leads)} more") > limit:
+            return f"{text} and {len(leads) - index} more"
+        text = candidate
+    return text or "none"
+
+
 def build_settings(program: Program) -> list[dict]:
-    leads = ", ".join(user(u) for u in program.leads) or "none"
+    leads = _leads(list(program.leads))
     fields = [
-        MarkdownTextObject(text=f"*Program*\n{clip(escape(program.name), 200)}"),
+        MarkdownTextObject(text=f"*Program*\n{mrkdwn(program.name, NAME_MAX)}"),
         MarkdownTextObject(text=f"*Home channel*\n{channel(program.channel_id)}"),
-        MarkdownTextObject(text=f"*Leads*\n{clip(leads, 1900)}"),
+        MarkdownTextObject(text=f"*Leads*\n{leads}"),
         MarkdownTextObject(text=f"*Escalations go to*\n{channel(program.escalation_channel_id)}"),
         MarkdownTextObject(text=f"*Timezone*\n{program.timezone}"),
         MarkdownTextObject(text=f"*Working days*\n{describe_working_days(program.working_days)}"),
@@ -32,7 +46,7 @@ def build_settings(program: Program) -> list[dict]:
         fields.append(MarkdownTextObject(text=f"*Archived*\nsince {program.archived_at:%Y-%m-%d}: no schedules "
                                               "run; `/tpm unarchive` resumes them"))
     blocks = [
-        SectionBlock(text=MarkdownTextObject(text=f"*Settings of {clip(escape(program.name), 200)}*"), fields=fields),
+        SectionBlock(text=MarkdownTextObject(text=f"*Settings of {mrkdwn(program.name, NAME_MAX)}*"), fields=fields),
         ActionsBlock(elements=[ButtonElement(text="Change settings", action_id=Action.HELP_OPEN_SETUP.value,
                                              value=str(program.id))]),
     ]
@@ -46,12 +60,12 @@ def describe_ladder(program: Program) -> str:
 
 
 def settings_text(program: Program) -> str:
-    return f"Settings of {program.name}"
+    return message_text(f"Settings of {program.name}", NAME_MAX + 20)
 
 
 def build_bound_notice(program: Program) -> str:
     return (
-        f":sparkles: This channel is now the home of program *{escape(program.name)}*: "
+        f":sparkles: This channel is now the home of program *{mrkdwn(program.name, NAME_MAX)}*: "
         f"{user(program.created_by)} leads it, timezone {program.timezone}, "
         f"{describe_working_days(program.working_days)}, escalations here. "
         "Change any of that with `/tpm setup`."
@@ -105,7 +119,7 @@ def build_setup_modal(program: Program, form: SetupForm, private_metadata: str) 
 
 
 def build_saved_text(program: Program) -> str:
-    return f":white_check_mark: Saved the settings of *{escape(program.name)}*."
+    return f":white_check_mark: Saved the settings of *{mrkdwn(program.name, NAME_MAX)}*."
 
 
 SETUP_BLOCK_FOR_FIELD = {

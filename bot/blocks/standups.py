@@ -10,19 +10,23 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks import kit
-from bot.blocks.text import clip, escape
+from bot.blocks.text import clip, message_text, mrkdwn
 from bot.ids import Action, Callback
 from bot.services.standups import RunState, Update
 from storage.standup_models import StandupAnswer
 
 SECTION_KEYS = ("yesterday", "today", "blockers")
 MAX_DIGEST_PEOPLE = 40  # 50 blocks at most: header, summary, people, footer
+SECTION_MAX = 3000
+NAME_MAX = 200
+QUESTION_MAX = 300
+QUESTIONS_SHOWN = 8  # with the name, 8 clipped questions stay inside one section's 3,000 characters
 
 
 def build_prompt(program_name: str, questions: list[str], run_id: int, thread: bool) -> list[dict]:
-    asked = "\n".join(f"• {escape(q)}" for q in questions)
+    asked = "\n".join(f"• {mrkdwn(q, QUESTION_MAX)}" for q in questions[:QUESTIONS_SHOWN])
     how = "Reply in this thread, or press Answer." if thread else "Reply here, or press Answer."
-    blocks = [SectionBlock(text=MarkdownTextObject(text=clip(f"*Stand-up for {escape(program_name)}*\n{asked}", 3000))),
+    blocks = [SectionBlock(text=MarkdownTextObject(text=f"*Stand-up for {mrkdwn(program_name, NAME_MAX)}*\n{asked}")),
               ContextBlock(elements=[MarkdownTextObject(text=f"{how} Sections: `y:` `t:` `b:`.")]),
               ActionsBlock(elements=[ButtonElement(text="Answer", action_id=Action.STANDUP_OPEN.value,
                                                    value=str(run_id), style="primary")])]
@@ -41,12 +45,20 @@ def build_answer_modal(questions: list[str], metadata: dict, previous: StandupAn
                 close="Cancel", private_metadata=json.dumps(metadata), blocks=blocks).to_dict()
 
 
-def _answer_text(answer: StandupAnswer) -> str:
-    parts = []
-    for label, value in (("Yesterday", answer.yesterday), ("Today", answer.today), ("Blockers", answer.blockers)):
-        if value:
-            parts.append(f"*{label}:* {escape(value)}")
-    return "\n".join(parts) or "_(no text)_"
+def _answer_text(answer: StandupAnswer, limit: int) -> str:
+    """The answer's sections as mrkdwn of at most ``limit`` characters: each typed text escaped once (mentions
+    live), the room shared so that short sections are whole and only the longest are clipped."""
+    given = [(label, value) for label, value in
+             (("Yesterday", answer.yesterday), ("Today", answer.today), ("Blockers", answer.blockers)) if value]
+    if not given:
+        return "_(no text)_"
+    room = limit - sum(len(f"*{label}:* ") for label, _ in given) - (len(given) - 1)
+    rendered: dict[str, str] = {}
+    for left, (label, value) in enumerate(sorted(given, key=lambda g: len(mrkdwn(g[1], SECTION_MAX)))):
+        text = mrkdwn(value, max(1, room // (len(given) - left)))
+        rendered[label] = text
+        room -= len(text)
+    return "\n".join(f"*{label}:* {rendered[label]}" for label, _ in given)
 
 
 def build_digest(program_name: str, day: str, state: RunState) -> list[dict]:
@@ -59,28 +71,39 @@ def build_digest(program_name: str, day: str, state: RunState) -> list[dict]:
         late = " _(late)_" if answer.late else ""
         log = (kit.button("Log as blocker", action_id=Action.STANDUP_LOG_BLOCKER.value, value=str(answer.id))
                if Update(blockers=answer.blockers).has_blockers else None)
-        blocks.append(kit.section(clip(f"<@{user}>{late}\n{_answer_text(answer)}", 3000), accessory=log))
+        who = f"<@{user}>{late}\n"
+        blocks.append(kit.section(who + _answer_text(answer, SECTION_MAX - len(who)), accessory=log))
     if len(answered) > MAX_DIGEST_PEOPLE:
         blocks.append(kit.context(f"…and {len(answered) - MAX_DIGEST_PEOPLE} more."))
     blocks.append(kit.divider())
-    footer = []
-    if state.skipped:
-        footer.append("Skipped: " + ", ".join(f"<@{u}>" for u in state.skipped))
-    if state.out:
-        footer.append("Out: " + ", ".join(f"<@{u}>" for u in sorted(state.out)))
-    if state.missing:
-        footer.append("Missing: " + ", ".join(f"<@{u}>" for u in state.missing))
-    blocks.append(kit.context(clip(" · ".join(footer) or "Everyone answered.", 3000)))
+    groups = [(label, users) for label, users in
+              (("Skipped", state.skipped), ("Out", sorted(state.out)), ("Missing", state.missing)) if users]
+    footer = [f"{label}: {_mentions(users, SECTION_MAX // 3 - len(label) - 5)}" for label, users in groups]
+    blocks.append(kit.context(" · ".join(footer) or "Everyone answered."))
     return blocks
 
 
+def _mentions(users: list[str], limit: int) -> str:
+    """As many whole mentions as fit in ``limit`` characters, then "and N more" (a mention is never cut)."""
+    shown: list[str] = []
+    length = 0
+    for index, user_id in enumerate(users):
+        mention = f"<@{user_id}>"
+        length += len(mention) + (2 if shown else 0)
+        more = len(f" and {len(users) - index} more") if index < len(users) - 1 else 0
+        if length + more > limit:
+            return ", ".join(shown) + f" and {len(users) - index} more"
+        shown.append(mention)
+    return ", ".join(shown)
+
+
 def digest_text(program_name: str, day: str) -> str:
-    return f"Stand-up digest for {program_name}, {day}"
+    return message_text(f"Stand-up digest for {clip(program_name, NAME_MAX)}, {day}")
 
 
 def build_status(state: RunState) -> str:
     def names(users):
-        return ", ".join(f"<@{u}>" for u in users) or "nobody"
+        return _mentions(list(users), 700) or "nobody"
 
     return (f"*Today's stand-up* ({state.run.day})\nAnswered: {names(state.answered)}\n"
             f"Skipped: {names(state.skipped)}\nOut: {names(sorted(state.out))}\nNot yet: {names(state.missing)}")
@@ -92,4 +115,9 @@ def build_week(stats: dict[str, dict[str, int]]) -> str:
     rows = ["*Participation, last 7 days* (on time / late / missed / skipped / away)"]
     for user, row in sorted(stats.items()):
         rows.append(f"<@{user}>: {row['on time']} / {row['late']} / {row['missed']} / {row['skipped']} / {row['away']}")
-    return clip("\n".join(rows), 3000)
+    text = rows[0]
+    for index, row in enumerate(rows[1:]):  # whole rows only: a mention is never cut
+        if len(text) + len(row) + 30 > SECTION_MAX:
+            return f"{text}\n…and {len(rows) - 1 - index} more"
+        text += "\n" + row
+    return text

@@ -7,20 +7,30 @@ from __future__ import annotations
 from bot.blocks import kit
 from bot.blocks.home import RAG_ICON
 from bot.blocks.raid import SEVERITY_ICON, local_date
-from bot.blocks.text import clip, escape, escape_keeping_mentions
+from bot.blocks.text import clip, message_text, mrkdwn
 from bot.services.raid import describe_age
 from bot.services.status_report import StatusReport
 
 MAX_LINES = 8
 KEYS_PER_OWNER = 5
+TITLE_MAX = 120
+HIGHLIGHT_MAX = 200
+SECTION_MAX = 3000
+FIELD_MAX = 2000
 
 
-def _capped(lines: list[str], total: int | None = None) -> str:
+def _capped(lines: list[str], total: int | None = None, limit: int = SECTION_MAX) -> str:
+    """At most MAX_LINES whole lines (mrkdwn, each built short) within ``limit``, then "…and N more"."""
     total = len(lines) if total is None else total
-    shown = lines[:MAX_LINES]
+    shown, length = [], 0
+    for line in lines[:MAX_LINES]:
+        if length + len(line) + 1 + len(f"\n_…and {total} more_") > limit:
+            break
+        shown.append(line)
+        length += len(line) + 1
     if total > len(shown):
         shown.append(f"_…and {total - len(shown)} more_")
-    return clip("\n".join(shown), 3000)
+    return "\n".join(shown)
 
 
 def _trend(report_risk) -> str:
@@ -35,19 +45,19 @@ def _trend(report_risk) -> str:
 
 
 def _section(title: str, body: str) -> kit.Block:
-    return kit.section(clip(f"*{title}*\n{body}", 3000))
+    return kit.section(f"*{title}*\n{body}")  # bodies come from _capped, which leaves room for the title
 
 
 def report_text(report: StatusReport) -> str:
-    return f"Status of {report.program.name}: {report.rag.upper()}"
+    return message_text(f"Status of {clip(report.program.name, 200)}: {report.rag.upper()}")
 
 
 def build_status_report(report: StatusReport) -> list[dict]:
     program, now = report.program, report.now
     blocks: list[kit.Block] = [
         kit.header(clip(f"Status · {program.name} · week to {local_date(now, program.timezone)}", 150)),
-        kit.section(clip(
-            f"{RAG_ICON[report.rag]} *{report.rag.upper()}* — " + "; ".join(escape(r) for r in report.reasons), 3000)),
+        kit.section(f"{RAG_ICON[report.rag]} *{report.rag.upper()}* — "
+                    + mrkdwn("; ".join(report.reasons), SECTION_MAX - 40)),
     ]
     participation = f"{report.participation:.0%}" if report.participation is not None else "no stand-ups"
     mttr = (f"{report.blocker_mttr_hours / 24:.1f} days" if (report.blocker_mttr_hours or 0) >= 48
@@ -64,29 +74,30 @@ def build_status_report(report: StatusReport) -> list[dict]:
     blocks.append(kit.divider())
     if report.highlights:
         blocks.append(_section("Highlights from stand-ups",
-                               _capped([f"• <@{u}>: {escape(clip(t, 200))}" for u, t in report.highlights])))
-    risks = [f"• *{r.item.key}* {escape_keeping_mentions(clip(r.item.title, 120))} — score {r.item.score} ({_trend(r)}), "
+                               _capped([f"• <@{u}>: {mrkdwn(t, HIGHLIGHT_MAX)}" for u, t in report.highlights],
+                                       limit=SECTION_MAX - 40)))
+    risks = [f"• *{r.item.key}* {mrkdwn(r.item.title, TITLE_MAX)} — score {r.item.score} ({_trend(r)}), "
              f"owner <@{r.item.owner_id}>" for r in report.top_risks]
-    blocks.append(_section("Top risks", _capped(risks) if risks else "No open risks."))
-    ageing = [f"• {SEVERITY_ICON.get(b.severity or '', '')} *{b.key}* {escape_keeping_mentions(clip(b.title, 120))} — open "
+    blocks.append(_section("Top risks", _capped(risks, limit=SECTION_MAX - 40) if risks else "No open risks."))
+    ageing = [f"• {SEVERITY_ICON.get(b.severity or '', '')} *{b.key}* {mrkdwn(b.title, TITLE_MAX)} — open "
               f"{describe_age(b.created_at, now)}, <@{b.owner_id}>{' · *past SLA*' if b.id in report.past_sla_ids else ''}"
               for b in report.ageing_blockers[:MAX_LINES]]
-    blocks.append(_section("Ageing blockers", _capped(ageing, len(report.ageing_blockers)) if ageing
+    blocks.append(_section("Ageing blockers", _capped(ageing, len(report.ageing_blockers), SECTION_MAX - 40) if ageing
                            else "No open blockers."))
     blocks.append(_section(f"Decisions this week ({len(report.decisions)})", _capped(
-        [decision_line(d) for d in report.decisions[:MAX_LINES]], len(report.decisions)) if report.decisions
-        else "None recorded."))
+        [decision_line(d) for d in report.decisions[:MAX_LINES]], len(report.decisions), SECTION_MAX - 40)
+        if report.decisions else "None recorded."))
     overdue = sum(len(items) for _, items in report.overdue_actions)
     blocks.append(_section(f"Overdue actions ({overdue})", _capped(
         [overdue_line(owner, items, program.timezone) for owner, items in report.overdue_actions[:MAX_LINES]],
-        len(report.overdue_actions)) if overdue else "None overdue."))
-    new = [f"• *{i.key}* {escape_keeping_mentions(clip(i.title, 120))}" for i in report.new_items[:MAX_LINES]]
-    closed = [f"• *{i.key}* {escape_keeping_mentions(clip(i.title, 120))} ({i.status})" for i in report.closed_items[:MAX_LINES]]
+        len(report.overdue_actions), SECTION_MAX - 40) if overdue else "None overdue."))
+    new = [f"• *{i.key}* {mrkdwn(i.title, TITLE_MAX)}" for i in report.new_items[:MAX_LINES]]
+    closed = [f"• *{i.key}* {mrkdwn(i.title, TITLE_MAX)} ({i.status})" for i in report.closed_items[:MAX_LINES]]
     blocks.append(kit.section(fields=[
-        clip(f"*New this week ({len(report.new_items)})*\n" + (_capped(new, len(report.new_items)) if new else "none"),
-             2000),
-        clip(f"*Closed this week ({len(report.closed_items)})*\n"
-             + (_capped(closed, len(report.closed_items)) if closed else "none"), 2000),
+        f"*New this week ({len(report.new_items)})*\n"
+        + (_capped(new, len(report.new_items), FIELD_MAX - 40) if new else "none"),
+        f"*Closed this week ({len(report.closed_items)})*\n"
+        + (_capped(closed, len(report.closed_items), FIELD_MAX - 40) if closed else "none"),
     ]))
     blocks.append(kit.context(
         "RAG: red = a critical blocker, 3+ blockers past SLA or a risk scoring 20+; amber = a blocker past "
@@ -97,12 +108,11 @@ def build_status_report(report: StatusReport) -> list[dict]:
 def decision_line(item) -> str:
     deciders = (item.details or {}).get("deciders") or [item.owner_id]
     later = f" ({item.status})" if item.status != "decided" else ""  # superseded since
-    return (f"• *{item.key}* {escape_keeping_mentions(clip(item.title, 120))} — "
+    return (f"• *{item.key}* {mrkdwn(item.title, TITLE_MAX)} — "
             + ", ".join(f"<@{u}>" for u in deciders) + later)
 
 
 def overdue_line(owner: str, items: list, tz: str) -> str:
-    keys = [f"*{i.key}* {escape_keeping_mentions(clip(i.title, 60))} (due {local_date(i.due_at, tz)})"
-            for i in items[:KEYS_PER_OWNER]]
+    keys = [f"*{i.key}* {mrkdwn(i.title, 60)} (due {local_date(i.due_at, tz)})" for i in items[:KEYS_PER_OWNER]]
     more = f", +{len(items) - KEYS_PER_OWNER} more" if len(items) > KEYS_PER_OWNER else ""
-    return clip(f"• <@{owner}> ({len(items)}): " + ", ".join(keys) + more, 600)
+    return f"• <@{owner}> ({len(items)}): " + ", ".join(keys) + more  # whole keys: each title clipped alone

@@ -13,6 +13,7 @@ TITLE_MAX = 500
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 # `@nobody`: typed as text, not picked from Slack's list, so Slack sent it as it is.
 BARE_AT = re.compile(r"(?<![<\w])@([A-Za-z][\w.\-]{0,79})")
+SLACK_TOKEN = re.compile(r"<[@#!][^<>]*>")  # a mention, channel, user group or special mention, with its label
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 DANGLING = re.compile(r"\s+(?:from|for|by|to|with|on|of|cc|owner:?)\s*$", re.I)
 KEY = re.compile(r"^\s*([A-Z]{1,4})-(\d{1,9})\s*$", re.I)
@@ -30,7 +31,7 @@ def has_text(text: str) -> bool:
 def take_owner(text: str, example: str) -> tuple[str, str | None]:
     """The first mention is the owner; it leaves the text. A word like `@nobody` that Slack did not turn
     into a mention names nobody: an error, rather than an owner silently dropped."""
-    if bare := BARE_AT.search(MENTION.sub("", text)):
+    if bare := BARE_AT.search(SLACK_TOKEN.sub(" ", text)):
         raise UserError(f"`@{bare.group(1)}` isn't someone I can find: pick them from Slack's list as you type "
                         "the @ so it becomes a mention.", example)
     match = MENTION.search(text)
@@ -43,7 +44,7 @@ def take_owner(text: str, example: str) -> tuple[str, str | None]:
 
 
 def title_of(text: str, example: str, what: str = "the item") -> str:
-    title = tidy(MENTION.sub(lambda m: f"<@{m.group(1)}>", text)).strip(" ,;")
+    title = tidy(MENTION.sub(lambda m: f"<@{m.group(1)}>", text))
     if not has_text(title):
         raise UserError(f"Say what {what} is about — the text is empty.", example)
     if len(title) > TITLE_MAX:

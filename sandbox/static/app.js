@@ -70,6 +70,7 @@ function render() {
   const s = ui.state;
   Names.users = Object.fromEntries(s.users.map((u) => [u.id, u]));
   Names.channels = Object.fromEntries(s.channels.map((c) => [c.id, c]));
+  Viewer.tz = s.me.tz; Viewer.now = s.now;
   renderSidebar(s);
   if (ui.channel === "home") renderHome(s); else renderConversation(s);
   renderModal(s);
@@ -91,6 +92,11 @@ function renderSidebar(s) {
   $("#clock-now").textContent = `${localTime(s.now, s.me.tz, true)} (${s.me.tz})`;
   $("#clock-utc").textContent = `${localTime(s.now, "UTC", true)} UTC`;
   $("#clock").classList.toggle("hidden", !s.app.clock_control);
+  if (ui.clockZone !== s.me.tz) {  // the acting member changed: their zone, and now on their wall clock
+    ui.clockZone = s.me.tz;
+    $("#clock-zone").textContent = s.me.tz;
+    $("#clock-to").value = "";
+  }
   if (!$("#clock-to").value) {  // start from now, in the acting member's zone
     const parts = new Intl.DateTimeFormat("sv-SE", { timeZone: s.me.tz, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(s.now));
     $("#clock-to").value = parts.replace(" ", "T");
@@ -143,7 +149,18 @@ function renderMessage(message, s, channel, inThread) {
         h("span.time", {}, localTime(new Date(Number(message.ts) * 1000).toISOString(), s.me.tz)),
         message.edited ? h("span.muted", {}, " (edited)") : null),
       message.only_visible_to_you ? h("div.only-you", {}, "👁 Only visible to you") : null,
-      body, replies), actions);
+      body, reactions(message), replies), actions);
+}
+
+// Reactions under a message, as Slack shows them: the emoji, the count, who reacted on hover.
+function reactions(message) {
+  if (!message.reactions || !message.reactions.length) return null;
+  return h("div.reactions", {}, message.reactions.map((r) => {
+    const who = (r.users || []).map((u) => (Names.users[u] ? Names.users[u].display_name : u)).join(", ");
+    const mine = (r.users || []).includes(ui.user);
+    return h(`span.reaction${mine ? ".mine" : ""}`, { title: `${who} reacted with :${r.name}:`, "data-reaction": r.name },
+      h("span.reaction-emoji", { html: emoji(escapeHtml(`:${r.name}:`)) }), h("span.reaction-count", {}, String(r.count)));
+  }));
 }
 
 // Stay at the bottom (or go there when a new message arrives), as Slack does; otherwise keep the place.

@@ -36,7 +36,8 @@ function advanceTo(body) {
   const button = $("#clock-go");
   button.disabled = true;
   $("#clock-status").textContent = "Running what falls due…";
-  return api("clock", { tz: ui.state.me.tz, ...body }).then((result) => {
+  // `to` is the acting member's wall-clock time: the sandbox reads it in their zone (api() sends who acts).
+  return api("clock", body).then((result) => {
     $("#clock-status").textContent = result.ok ? `Ran ${result.ran} scheduled occurrence(s).` : "";
   }).finally(() => { button.disabled = false; });
 }
@@ -65,6 +66,8 @@ function start() {
   $("#user-switcher").addEventListener("change", (e) => {
     ui.user = e.target.value; ui.thread = null;
     localStorage.setItem("sandbox.user", ui.user);
+    $("#clock-to").value = "";  // prefilled again with now in the new member's zone
+    ui.clockZone = null;
     if (ui.channel === "home") api("home", {}); else refresh();
   });
   $("#thread-close").addEventListener("click", () => { ui.thread = null; refresh(); });

@@ -25,6 +25,83 @@ function emoji(text) {
 
 // Names for <@U…>, <#C…> come from the current workspace snapshot.
 const Names = { users: {}, channels: {} };
+// Who reads: <!date^…> tokens show in this zone, "today"/"ago" relative to the sandbox's now.
+const Viewer = { tz: undefined, now: null };
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+  "November", "December"];
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+function ordinal(n) {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return n + ({ 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th");
+}
+
+function zoned(date) {  // the calendar fields of an instant on the viewer's wall clock
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-US", {
+    timeZone: Viewer.tz, year: "numeric", month: "numeric", day: "numeric", weekday: "short", hour: "numeric",
+    minute: "2-digit", second: "2-digit", hourCycle: "h23",
+  }).formatToParts(date).map((p) => [p.type, p.value]));
+  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day),
+    weekday: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(parts.weekday),
+    hour: Number(parts.hour), minute: parts.minute, second: parts.second };
+}
+
+function ago(seconds) {
+  const future = seconds < 0;
+  let n = Math.abs(seconds);
+  const units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
+  const [unit, size] = units.find(([, size]) => n >= size) || ["second", 1];
+  n = Math.floor(n / size);
+  if (unit === "second") return future ? "in a few seconds" : "just now";
+  const label = `${n} ${unit}${n === 1 ? "" : "s"}`;
+  return future ? `in ${label}` : `${label} ago`;
+}
+
+// Slack's <!date^unix^format^link|fallback>: the instant in the reader's zone; the fallback if it can't be read.
+function formatDate(unix, format) {
+  const at = new Date(unix * 1000);
+  const now = Viewer.now ? new Date(Viewer.now) : new Date();
+  const f = zoned(at);
+  const today = zoned(now);
+  const dayNumber = (z) => Date.UTC(z.year, z.month - 1, z.day) / 86400000;
+  const relative = { 0: "today", [-1]: "yesterday", 1: "tomorrow" }[dayNumber(f) - dayNumber(today)];
+  const month = MONTHS[f.month - 1];
+  const dates = {
+    date_num: `${f.year}-${String(f.month).padStart(2, "0")}-${String(f.day).padStart(2, "0")}`,
+    date: `${month} ${ordinal(f.day)}, ${f.year}`,
+    date_short: `${month.slice(0, 3)} ${f.day}, ${f.year}`,
+    date_long: `${WEEKDAYS[f.weekday]}, ${month} ${ordinal(f.day)}, ${f.year}`,
+  };
+  const hour12 = f.hour % 12 || 12;
+  const half = f.hour < 12 ? "AM" : "PM";
+  const tokens = {
+    ...dates,
+    date_pretty: relative || dates.date, date_short_pretty: relative || dates.date_short,
+    date_long_pretty: relative || dates.date_long,
+    time: `${hour12}:${f.minute} ${half}`, time_secs: `${hour12}:${f.minute}:${f.second} ${half}`,
+    ago: ago((now.getTime() - at.getTime()) / 1000),
+  };
+  let known = true;
+  const text = format.replace(/\{([a-z_]+)\}/g, (all, name) => {
+    if (!(name in tokens)) known = false;
+    return tokens[name] ?? all;
+  });
+  return known ? text : null;
+}
+
+function dateEntity(target, label) {
+  const [, unix, format, link] = target.split("^");
+  const seconds = Number(unix);
+  const shown = Number.isFinite(seconds) && format ? formatDate(seconds, format) : null;
+  if (shown === null) return label || "";
+  const iso = new Date(seconds * 1000).toISOString();
+  // `shown` is HTML-safe: the format was escaped with the rest of the text, the tokens are digits and words.
+  const html = `<time class="date" datetime="${escapeHtml(iso)}">${shown}</time>`;
+  const href = (link || "").replace(/&amp;/g, "&");
+  return /^(https?:|mailto:)/i.test(href) ? `<a href="${escapeHtml(href)}" target="_blank" rel="noopener">${html}</a>` : html;
+}
 
 function entity(inner) {
   const [target, label] = inner.split("|");
@@ -36,9 +113,10 @@ function entity(inner) {
     const channel = Names.channels[target.slice(1)];
     return `<span class="mention">#${channel ? escapeHtml(channel.name) : (label || target.slice(1))}</span>`;
   }
+  if (target.startsWith("!date^")) return dateEntity(target, label);
   if (target.startsWith("!")) {
     const name = target.slice(1).split("^")[0];
-    return `<span class="mention">@${label || name}</span>`;
+    return `<span class="mention">@${(label || name).replace(/^@/, "")}</span>`;
   }
   const href = target.replace(/&amp;/g, "&");
   if (!/^(https?:|mailto:)/i.test(href)) return label || target;
@@ -51,10 +129,11 @@ function escapeSlack(text) {
     .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
+// Bold, then italic, then strike: each may sit right inside another (`~*gone*~`, `*_both_*`).
 function inline(text, entities) {
   let out = text.replace(/`([^`\n]+)`/g, "<code>$1</code>");
-  out = out.replace(/(^|[\s(>])\*([^*\n]+)\*(?=$|[\s).,!?:;<])/g, "$1<b>$2</b>");
-  out = out.replace(/(^|[\s(>])_([^_\n]+)_(?=$|[\s).,!?:;<])/g, "$1<i>$2</i>");
+  out = out.replace(/(^|[\s(>_~])\*([^*\n]+)\*(?=$|[\s).,!?:;<_~])/g, "$1<b>$2</b>");
+  out = out.replace(/(^|[\s(>~])_([^_\n]+)_(?=$|[\s).,!?:;<~])/g, "$1<i>$2</i>");
   out = out.replace(/(^|[\s(>])~([^~\n]+)~(?=$|[\s).,!?:;<])/g, "$1<s>$2</s>");
   return emoji(out).replace(/\u0000(\d+)\u0000/g, (all, i) => entities[Number(i)]);
 }

@@ -5,6 +5,8 @@ Slack's signed HTTP requests and answers through the sandbox's Web API, and the 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from playwright.sync_api import expect
 
@@ -140,3 +142,48 @@ def test_a_message_shortcut_from_the_more_actions_menu_and_a_thread_reply(page, 
     expect(page.locator("#messages .message:not(.ephemeral)", has_text="Blocker B-1")).to_be_visible()
     expect(page.locator("#messages .message.ephemeral")).to_have_count(0)
     expect(page.locator("#composer-input")).to_have_attribute("placeholder", "Message #program-apollo")
+
+
+CANVAS_GLYPHS_DIFFER = """([a, b]) => {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 48;
+  const g = canvas.getContext("2d");
+  const draw = (text) => {
+    g.clearRect(0, 0, 48, 48);
+    g.font = "32px " + getComputedStyle(document.body).fontFamily;
+    g.fillText(text, 4, 38);
+    return Array.from(g.getImageData(0, 0, 48, 48).data).join(",");
+  };
+  return draw(a) !== draw(b);
+}"""
+
+
+def test_a_dm_answer_shows_as_typed_with_the_apps_reaction_and_cjk_renders(page, shot):
+    advance_to(page, "2026-12-01T09:30")  # Alice's prompt: today's run exists
+    page.locator("#app-list .nav-item").click()
+    page.locator("[data-tab='messages']").click()
+    expect(page.locator(".message", has_text="Stand-up for program-apollo")).to_be_visible()
+    send(page, "t: R&D <review> & 漢字のテスト")
+    mine = page.locator(".message:not(.ephemeral)", has_text="R&D <review> & 漢字のテスト")
+    expect(mine).to_be_visible()  # sent escaped, shown as typed
+    reaction = mine.locator(".reaction[data-reaction='white_check_mark']")
+    expect(reaction).to_contain_text("✅")
+    expect(reaction.locator(".reaction-count")).to_have_text("1")
+    expect(reaction).to_have_attribute("title", "tpmbot reacted with :white_check_mark:")
+    # With a CJK font installed (fonts-noto-cjk), two different ideographs draw differently, not as the same box.
+    assert page.evaluate(CANVAS_GLYPHS_DIFFER, ["漢", "字"])
+    assert page.evaluate(CANVAS_GLYPHS_DIFFER, ["テ", "ス"])
+    shot("1-reaction-and-cjk")
+
+
+def test_advance_to_reads_the_time_in_the_zone_of_the_member_acted_as(page, stack, shot):
+    expect(page.locator("#clock-zone")).to_have_text("America/Los_Angeles")
+    expect(page.locator("#clock-to")).to_have_value("2026-12-01T01:00")  # START, 09:00 UTC, in Los Angeles
+    page.get_by_label("Acting as").select_option("U0KENJI")
+    expect(page.locator("#clock-zone")).to_have_text("Asia/Tokyo")
+    expect(page.locator("#clock-to")).to_have_value("2026-12-01T18:00")  # the same instant on Kenji's clock
+    shot("1-kenji-clock")
+    advance_to(page, "2026-12-01T19:30")  # Kenji's 19:30
+    moved = stack.clock.now() - datetime(2026, 12, 1, 10, 30, tzinfo=timezone.utc)  # 10:30 UTC, then it runs on
+    assert timedelta(0) <= moved < timedelta(minutes=1)
+    expect(page.locator("#clock-now")).to_contain_text("19:30")

@@ -179,3 +179,12 @@ def test_a_failure_behind_a_gesture_is_reported_and_the_sandbox_keeps_serving(sr
     status, body = call(srv, "clock", {"user": "U0ALICE", "minutes": 5})
     assert status == 500 and "database is locked" in body["error"]
     assert call(srv, "state", user="U0ALICE")[0] == 200
+
+
+def test_advance_to_without_a_zone_is_read_on_the_acting_members_clock(srv, app, ws):
+    asked = []
+    srv.ui.clock_control = lambda at: asked.append(at) or {"ran": 0, "steps": 0}
+    status, _ = call(srv, "clock", {"user": "U0KENJI", "to": "2024-11-25T19:00"})  # Kenji is in Tokyo
+    assert status == 200 and asked == [datetime(2024, 11, 25, 10, 0, tzinfo=timezone.utc)]
+    status, body = call(srv, "clock", {"user": "U0NOBODY", "to": "2024-11-25T19:00"})
+    assert status == 400 and "no member U0NOBODY" in body["error"]

@@ -33,7 +33,7 @@ def test_huge_help_section_is_clipped_not_rejected():
     section = HelpSection("/x", "x", tuple(HelpLine(f"/x {i}" * 20, "y" * 200) for i in range(100)))
     blocks = build_command_help(section, problem="nope")
     assert validate_message(blocks, "x") == []
-    assert blocks[-1]["text"]["text"].endswith("…")
+    assert blocks[-1]["text"]["text"].endswith("…and 90 more: `/x help`")  # whole rows, then a count
 
 
 def test_settings_escape_program_names():
