@@ -284,3 +284,25 @@ def test_snoozing_the_item_holds_its_escalation_and_shows_on_its_message(slack, 
     tick(deps, bot, clock, at(17, 0, day=2))  # awake: the step's clock starts again
     tick(deps, bot, clock, at(18, 0, day=2))
     assert len(cards(sandbox, "C0APOLLO")) == 1
+
+
+def test_cards_are_recomposed_from_the_state_now_at_every_step_and_press(slack, bot, deps, clock, sandbox,
+                                                                          workspace):
+    bind_with_escalation_channel(slack, bot, deps)
+    clock.set(at(17, 0))
+    cmd(slack, bot, "payments are failing <@U0DIETER> sev:critical")
+    [dm] = cards(sandbox, "U0DIETER")
+    assert "critical blocker, open 0m" in dm.args["text"]
+    tick(deps, bot, clock, at(18, 0))  # the leads' step, an hour later, says how old the blocker is now
+    [leads] = cards(sandbox, "C0APOLLO")
+    posted = json.dumps(leads.args["blocks"])
+    assert "critical blocker, open 1h" in posted and "open 0m" not in posted
+    assert "critical blocker, open 1h" in leads.args["text"]
+    assert "open 1h" in json.dumps(workspace.get_message("D0DIETER", dm.response["ts"])["blocks"])
+
+    clock.set(at(18, 25))
+    press(slack, bot, workspace, "escalation.card.acknowledge", "U0DIETER", dm)
+    card = json.dumps(workspace.get_message("C0APOLLO", leads.response["ts"])["blocks"])
+    assert "not acknowledged" not in card
+    assert "<@U0ALICE>: acknowledged by <@U0DIETER>" in card and "Acknowledged by <@U0DIETER>" in card
+    assert "critical blocker, open 1h" in card
