@@ -306,3 +306,25 @@ def test_cards_are_recomposed_from_the_state_now_at_every_step_and_press(slack, 
     assert "not acknowledged" not in card
     assert "<@U0ALICE>: acknowledged by <@U0DIETER>" in card and "Acknowledged by <@U0DIETER>" in card
     assert "critical blocker, open 1h" in card
+
+
+def test_a_private_programs_escalation_is_not_posted_in_a_public_channel_saved_before_the_check(
+        slack, bot, deps, clock, sandbox, workspace):
+    workspace.add_bot_to("C0LEADERS")  # the private #leadership is the program's home
+    cmd(slack, bot, "help", name="/tpm", channel="C0LEADERS")
+    with deps.session() as session:  # as an older release saved it, unchecked
+        program = session.exec(select(Program)).one()
+        program.escalation_channel_id = ESCALATION_CHANNEL  # the public #general
+        session.add(program)
+    clock.set(at(17, 0))
+    cmd(slack, bot, "payroll export broken <@U0DIETER> sev:critical", channel="C0LEADERS")
+    tick(deps, bot, clock, at(18, 0))
+    assert len(cards(sandbox, "C0LEADERS")) == 1
+    for hour in (19, 20, 21):
+        tick(deps, bot, clock, at(hour))
+    assert escalation(deps).level == 3
+    assert [c for c in sandbox.calls_to("chat.postMessage") if c.args["channel"] == ESCALATION_CHANNEL] == []
+    assert not [m for m in workspace.messages(ESCALATION_CHANNEL) if m.get("bot_id")]
+    notices = [m["text"] for m in workspace.messages("D0ALICE") if m.get("bot_id")]
+    assert len(notices) == 1
+    assert "<#C0LEADERS> is private and <#C0GENERAL> is public" in notices[0] and "/tpm setup" in notices[0]
