@@ -14,14 +14,28 @@ from storage.outbox import enqueue, last_posted_id
 
 NOTICE_PREFIX = "delivery-failed:"
 USER_DEACTIVATED = "user_deactivated"  # ours: Slack accepts DMs to deactivated people and drops them
+PRIVATE_TO_PUBLIC = "private_to_public"  # ours: refused before sending (bot/services/destinations.py)
+
+# What each error means, in words that name the real cause; ``where`` is the channel or person, ``home``
+# the program's own channel.
 REASONS = {
-    "channel_not_found": "the channel was deleted (or I can no longer see it)",
-    "not_in_channel": "I was removed from the channel — `/invite @tpmbot` there to bring me back",
-    "is_archived": "the channel is archived",
+    "channel_not_found": "{where} is gone: it was deleted, or it is private and I'm not in it "
+                         "(then `/invite @tpmbot` there)",
+    "not_in_channel": "I'm not in {where} — `/invite @tpmbot` there and I'll post again",
+    "is_archived": "{where} is archived: unarchive it, or choose another channel",
     "user_not_found": "that person is no longer in the workspace",
     USER_DEACTIVATED: "that person's account is deactivated",
     "cannot_dm_bot": "that user is a bot",
+    PRIVATE_TO_PUBLIC: "{home} is private and {where} is public, so I won't post the program's blockers, risks "
+                       "and answers there: choose a private channel (or {home} itself)",
 }
+
+# Where a program's leads change the destination of each kind of message (by its outbox key's prefix).
+SETTING_FOR = {"standup.digest": "`/standup setup`", "escalation": "`/tpm setup`", "agenda": "`/agenda setup`",
+               "agenda.post": "`/agenda setup`", "status.report": "`/status schedule`"}
+KIND_NAMES = {"standup.digest": "the stand-up digest", "escalation": "an escalation", "agenda": "an agenda", "agenda.post": "an agenda",
+              "status.report": "the status report", "standup.prompt": "a stand-up prompt",
+              "standup.reminder": "a stand-up reminder"}
 
 
 def program_of(session: Session, message: OutboundMessage) -> Program | None:
@@ -52,10 +66,14 @@ def tell_leads(*, session: Session, message: OutboundMessage, error: str, now: d
     program = program_of(session, message)
     if program is None:
         return 0
-    what = message.idempotency_key.split(":", 1)[0]
-    text = (f":warning: *{program.name}*: I could not post a scheduled message ({what}) in "
-            f"{_where(message.channel)}: {REASONS[error]}. Everything else keeps running; "
-            f"I won't repeat this unless it works again and then fails again.")
+    kind = message.idempotency_key.split(":", 1)[0]
+    what = KIND_NAMES.get(kind, f"a message ({kind})")
+    where = _where(message.channel)
+    reason = REASONS[error].format(where=where, home=f"<#{program.channel_id}>")
+    fix = f" You choose where it goes in {SETTING_FOR[kind]}." if kind in SETTING_FOR and error not in (
+        "user_not_found", USER_DEACTIVATED, "cannot_dm_bot") else ""
+    text = (f":warning: *{program.name}*: I could not post {what} in {where}: {reason}.{fix} "
+            "Everything else keeps running; I won't repeat this unless it works again and then fails again.")
     outage = last_posted_id(session=session, target=message.target or message.channel) or 0
     queued = 0
     for lead in program.leads:

@@ -17,11 +17,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import select
 
-from bot.delivery_failures import USER_DEACTIVATED, tell_leads
+from bot.delivery_failures import PRIVATE_TO_PUBLIC, USER_DEACTIVATED, tell_leads
 from bot.deps import Deps
 from bot.outbound_lookup import find_posted, with_outbox_key
 from bot.slack_client import sending_client
-from storage.models import Member, OutboundMessage
+from bot.channel_lookup import refused_to_send
+from storage.models import Member, OutboundMessage, Program
 from storage.outbox import claim_next, finish
 from storage.raid import RECORD_EVENT, set_message
 
@@ -32,7 +33,7 @@ PERMANENT_ERRORS = frozenset({
     "channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long", "user_not_found",
     "cannot_dm_bot", "invalid_auth", "account_inactive", "message_not_found", "cant_update_message",
     "invalid_arguments", "no_text", "invalid_metadata_format", "invalid_metadata_schema", "not_authed",
-    "token_revoked", USER_DEACTIVATED,
+    "token_revoked", USER_DEACTIVATED, PRIVATE_TO_PUBLIC,
 })
 MAX_AGE = timedelta(hours=6)  # transient failures are retried this long after queueing, then given up
 BASE_BACKOFF = timedelta(seconds=2)
@@ -71,21 +72,28 @@ def drain_outbox(deps: Deps, client: WebClient, *, limit: int = 200, keys: list[
     crash at any point."""
     report = DrainReport()
     sender = sending_client(client)
+    channels: dict = {}  # conversations.info look-ups of this drain, for the destination rule
     for _ in range(limit):
         with deps.session() as session:
             claimed = claim_next(session=session, now=deps.clock.now(), lease=LEASE, keys=keys)
         if claimed is None:
             break
         message, in_flight = claimed
-        outcome = _attempt(sender, deps, message, in_flight)
+        outcome = _attempt(sender, deps, message, in_flight, channels)
         with deps.session() as session:
             _record(session, deps, message, outcome, report)
     return report
 
 
-def _attempt(client: WebClient, deps: Deps, message: OutboundMessage, in_flight: bool) -> Outcome:
+def _attempt(client: WebClient, deps: Deps, message: OutboundMessage, in_flight: bool,
+             channels: dict | None = None) -> Outcome:
     posting = message.method == "chat.postMessage"
     try:
+        refused = _refused_destination(client, deps, message, channels)
+        if refused is None:
+            return Outcome("retry", error="destination_unchecked")
+        if refused:
+            return Outcome("dead", error=PRIVATE_TO_PUBLIC)
         if posting and in_flight:
             found = find_posted(client, message.payload, message.idempotency_key)
             if found is not None:
@@ -123,6 +131,23 @@ def _look_now(client: WebClient, message: OutboundMessage, outcome: Outcome) -> 
     if found is None:
         return outcome
     return Outcome("sent", ts=found["ts"], channel=found.get("channel"), recovered=True)
+
+
+def _refused_destination(client: WebClient, deps: Deps, message: OutboundMessage,
+                         channels: dict | None) -> bool | None:
+    """The destination rule at send time (bot/services/destinations.py), for a destination chosen before
+    set-up checked it: a private program's messages never go into a public channel. None: Slack did not
+    say (try again later)."""
+    if message.method not in ("chat.postMessage", "chat.update") or message.program_id is None:
+        return False
+    channel = str(message.payload.get("channel") or message.channel)
+    if channel[:1] not in ("C", "G"):
+        return False  # a person or a DM
+    with deps.session() as session:
+        program = session.get(Program, message.program_id)
+    if program is None or program.channel_id == channel:
+        return False
+    return refused_to_send(client, program.channel_id, channel, channels)
 
 
 def _deactivated(deps: Deps, message: OutboundMessage) -> bool:

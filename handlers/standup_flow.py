@@ -9,6 +9,7 @@ from bot.deps import Deps
 from bot.notifier import drain_outbox
 from bot.services.standup_digest import digest_payload, posted_digest, queue_digest
 from bot.services.standups import Update, ensure_run, program_day, record_answer
+from bot.channel_lookup import refused_to_send
 from storage.models import Program
 from storage.standup_models import StandupRun
 
@@ -32,6 +33,8 @@ def refresh_digest(client: WebClient, deps: Deps, program: Program, run: Standup
         if message is None:
             return
         payload = digest_payload(session=session, program=program, run=run, now=deps.clock.now())
+    if message.channel != program.channel_id and refused_to_send(client, program.channel_id, message.channel) is not False:
+        return  # the destination rule: a private program's answers are not edited into a public channel
     client.chat_update(channel=message.channel, ts=message.result_ts, text=payload["text"], blocks=payload["blocks"])
 
 

@@ -31,7 +31,7 @@ def actions(block_id: str, elements: list[dict]) -> dict:
     return {"type": "actions", "block_id": block_id, "elements": elements}
 
 
-def _fact_value(item: Item, value: str, tz: str) -> str:
+def fact_value(item: Item, value: str, tz: str) -> str:
     """A fact as the spec gave it: `date:<attr>`, `text:<attr>` (user text, escaped) or ready mrkdwn."""
     how, _, attr = value.partition(":")
     if how == "date" and attr:
@@ -90,7 +90,7 @@ def record_buttons(item: Item) -> dict:
 def record_message(item: Item, tz: str) -> list[dict]:
     spec = spec_of(item)
     fields = [f"*{spec.owner_label}*\n<@{item.owner_id}>", f"*Status*\n{status_line(item, tz)}"]
-    fields += [f"*{label}*\n{_fact_value(item, value, tz)}" for label, value in spec.facts(item, tz)]
+    fields += [f"*{label}*\n{fact_value(item, value, tz)}" for label, value in spec.facts(item, tz)]
     top = {"type": "section", "text": {"type": "mrkdwn", "text": headline(item)},
            "fields": [{"type": "mrkdwn", "text": text[:2000]} for text in fields[:10]]}
     notes = [f"Reported by <@{item.reporter_id}>"]

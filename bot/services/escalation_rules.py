@@ -63,6 +63,14 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def describe(rule_name: str, item: Item, program: Program, at: datetime) -> str | None:
+    """The reason ``rule_name`` gives for ``item`` at ``at`` (its age then), or None if it no longer holds."""
+    for rule in RULES:
+        if rule.name == rule_name and item.kind in rule.kinds:
+            return rule.check(item, program, at)
+    return None
+
+
 def crossed(item: Item, program: Program, now: datetime) -> tuple[str, str] | None:
     """The first rule an open item crosses, as (rule name, reason), or None."""
     if not item.is_open:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.services.errors import NotAllowed, UserError
-from bot.services.escalation_rules import crossed
+from bot.services.escalation_rules import crossed, describe
 from bot.services.holidays_calendar import is_holiday
 from bot.services.program_settings import CRITICAL_STEPS_HOURS, DEFAULT_STEPS_HOURS, settings_of  # noqa: F401
 from bot.services.raid import WORKDAY_END, WORKDAY_START, business_hours_between
@@ -30,12 +30,26 @@ SNOOZE_CHOICES = {"1h": timedelta(hours=1), "4h": timedelta(hours=4), "1d": time
 
 @dataclass
 class Card:
-    """What a card needs to render: built by bot.blocks.escalations."""
+    """What a card needs to render: built by bot.blocks.escalations. Composed afresh at every step and
+    every button press from the escalation row, the item and the time of composing, never from text kept
+    since the escalation opened."""
 
     escalation: Escalation
     item: Item
     program: Program
     rung: int
+    now: datetime
+
+    @property
+    def reason(self) -> str:
+        return reason_at(self.escalation, self.item, self.program, self.now)
+
+
+def reason_at(escalation: Escalation, item: Item, program: Program, now: datetime) -> str:
+    """Why the item is escalated, in words, as of ``now`` (an ended escalation: as of its end), so an age
+    in it is the age now. Falls back to the reason last recorded when the rule no longer holds."""
+    at = escalation.ended_at if not escalation.is_live and escalation.ended_at else now
+    return describe(escalation.rule, item, program, at) or escalation.reason
 
 
 def steps_hours(program: Program, rule: str) -> tuple[float, float]:
@@ -136,7 +150,7 @@ def climb(session: Session, escalation: Escalation, *, item: Item, program: Prog
     already_there = rung == CHANNEL and channel == program.channel_id and escalation.posts
     if not already_there:
         key = post_key(escalation, rung)
-        payload = dict(render(Card(escalation, item, program, rung)), channel=channel)
+        payload = dict(render(Card(escalation, item, program, rung, now)), channel=channel)
         enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage", payload=payload,
                 now=now, program_id=program.id)
         escalation.posts = [*escalation.posts, key]
@@ -153,7 +167,7 @@ def queue_card_edits(session: Session, escalation: Escalation, *, item: Item, pr
         if message is None or message.status == "dead":
             continue
         rung = int(key.rsplit(":", 1)[1])
-        payload = render(Card(escalation, item, program, rung))
+        payload = render(Card(escalation, item, program, rung, now))
         if message.status == "pending":
             message.payload = dict(payload, channel=message.payload.get("channel", message.channel))
             session.add(message)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
-from slack_sdk.errors import SlackApiError
 
 from bot.notifier import drain_outbox
 from bot.services.errors import UserError
 from bot.services.program_settings import update_settings
 from bot.services.status_report import SCHEDULE_EXAMPLE, parse_schedule, schedule_of
 from handlers.commands.raid_flow import program_of, reply
-from handlers.channels import leaks_private
+from bot.channel_lookup import ensure_destination
 from handlers.commands.router import CommandCall, CommandRouter
 from handlers.programs import existing_program_here
 from handlers.setup_modal import ensure_lead
@@ -55,16 +54,6 @@ def status_when(call: CommandCall) -> None:
 
 
 def _ensure_may_post_there(call: CommandCall, program: Program, channel: str) -> None:
-    """The bot must be in the channel, and a private program's report never goes to a public channel."""
-    try:
-        target = call.client.conversations_info(channel=channel)["channel"]
-    except SlackApiError as exc:
-        if exc.response.get("error") != "channel_not_found":
-            raise
-        raise UserError(f"I can't see <#{channel}>: it may be private and without me. Invite me there first.",
-                        SCHEDULE_EXAMPLE) from exc
-    if leaks_private(call.client, program.channel_id, channel):
-        raise UserError(f"{program.name} lives in a private channel, so its report can't go to a public one. "
-                        "Pick a private channel.", SCHEDULE_EXAMPLE)
-    if not target.get("is_member"):
-        raise UserError(f"I'm not in <#{channel}>: invite me there with `/invite @tpmbot` first.", SCHEDULE_EXAMPLE)
+    """The destination rule (bot/services/destinations.py): the bot is in the channel, and a private
+    program's report never goes to a public channel."""
+    ensure_destination(call.client, program.channel_id, channel, "status", SCHEDULE_EXAMPLE)

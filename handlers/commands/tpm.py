@@ -116,7 +116,7 @@ def tpm_escalations(call: CommandCall) -> None:
     with call.deps.session() as session:
         rows = live_escalations(session=session, program_id=program.id)
     call.respond(text=f"{len(rows)} live escalation(s) in {program.name}", response_type="ephemeral",
-                 blocks=build_escalation_list(rows, call.deps.clock.now()), replace_original=False)
+                 blocks=build_escalation_list(rows, call.deps.clock.now(), program), replace_original=False)
 
 
 def _rechecked(opened: int, cleared: int) -> str:

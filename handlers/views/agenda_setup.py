@@ -15,7 +15,7 @@ from bot.services.meetings import (
     validate_meeting_form,
 )
 from handlers.commands.raid_flow import metadata_of
-from handlers.channels import leaks_private
+from bot.channel_lookup import destination_errors
 from handlers.guard import guarded
 from handlers.setup_modal import ensure_lead
 from handlers.views.values import ViewValues
@@ -32,7 +32,8 @@ def open_meeting_setup(client: WebClient, trigger_id: str, program: Program, use
     else:
         form = MeetingForm(meeting.name, list(meeting.weekdays), meeting.local_time,
                            describe_lead(meeting.lead_minutes), meeting.channel_id, meeting.timezone or "")
-    metadata = {"program_id": program.id, "meeting_id": meeting.id if meeting else None}
+    metadata = {"program_id": program.id, "meeting_id": meeting.id if meeting else None,
+                "channel_id": program.channel_id}
     client.views_open(trigger_id=trigger_id, view=build_meeting_setup(form, metadata, program.timezone,
                                                                       editing=meeting is not None))
 
@@ -50,12 +51,19 @@ def on_meeting_submitted(ack: Ack, body: dict, view: dict, client: WebClient, co
     meeting_id = metadata.get("meeting_id")
     # One indexed read before the ack: a duplicate name is shown in the form, like any other mistake.
     with deps.session() as session:
-        taken = {m.name.lower() for m in meetings_of(session=session, program_id=int(metadata.get("program_id") or 0))
-                 if m.id != meeting_id}
+        program_id = int(metadata.get("program_id") or 0)
+        taken = {m.name.lower() for m in meetings_of(session=session, program_id=program_id) if m.id != meeting_id}
+        home = metadata.get("channel_id") or getattr(session.get(Program, program_id), "channel_id", "")
     try:
         valid = validate_meeting_form(form_from_view(view), taken)
     except FieldErrors as exc:
         ack(response_action="errors", errors={BLOCK_FOR_FIELD[k]: v for k, v in exc.errors.items()})
+        return
+    # One conversations.info per channel, before the ack: a channel I can't (or mustn't) post to is shown
+    # under the field.
+    errors = destination_errors(client, home, {BLOCK_FOR_FIELD["channel"]: ("agenda", valid.channel_id)}) if home else {}
+    if errors:
+        ack(response_action="errors", errors=errors)
         return
     ack()
     user_id, team_id = body["user"]["id"], (body.get("team") or {}).get("id", "")
@@ -64,12 +72,6 @@ def on_meeting_submitted(ack: Ack, body: dict, view: dict, client: WebClient, co
     if program is None or program.team_id != team_id:
         raise UserError("That program no longer exists. Run `/agenda setup` in its channel.", "/agenda setup")
     ensure_lead(program, user_id)
-    if leaks_private(client, program.channel_id, valid.channel_id):
-        client.chat_postEphemeral(channel=program.channel_id, user=user_id, text=UserError(
-            f"<#{program.channel_id}> is private, and its agenda would quote its blockers and risks into "
-            f"<#{valid.channel_id}>, which isn't. Choose this channel or another private one; nothing was saved.",
-            "/agenda setup").reply_text())
-        return
     meeting = _save(deps, program, meeting_id, valid, user_id)
     start = next_occurrence(meeting, program, deps.clock.now())
     upcoming = f" Next meeting: {describe_start(start, meeting_zone(meeting, program))}." if start else ""

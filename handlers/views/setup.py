@@ -12,7 +12,7 @@ from bot.blocks.programs import SETUP_BLOCK_FOR_FIELD, build_saved_text
 from bot.ids import Action, Block, Callback
 from bot.services.errors import FieldErrors, UserError
 from bot.services.programs import SetupForm, apply_setup, validate_setup
-from handlers.channels import leaks_private
+from bot.channel_lookup import destination_errors
 from handlers.guard import guarded
 from handlers.setup_modal import ensure_lead
 from handlers.views.values import ViewValues
@@ -32,27 +32,29 @@ def form_from_view(view: dict) -> SetupForm:
 
 
 def on_setup_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context: dict[str, Any]) -> None:
+    metadata = json.loads(view.get("private_metadata") or "{}")
     try:
         form = validate_setup(form_from_view(view))
     except FieldErrors as exc:
         ack(response_action="errors", errors={SETUP_BLOCK_FOR_FIELD[k]: v for k, v in exc.errors.items()})
         return
+    # One conversations.info per channel, before the ack: a channel I can't post to is shown in the form.
+    home = metadata.get("channel_id") or ""
+    errors = destination_errors(client, home, {
+        SETUP_BLOCK_FOR_FIELD["escalation_channel"]: ("escalation", form.escalation_channel_id)}) if home else {}
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
     ack()
     deps = context["deps"]
     user_id = body["user"]["id"]
     team_id = (body.get("team") or {}).get("id") or view.get("team_id", "")
-    program_id = json.loads(view.get("private_metadata") or "{}").get("program_id")
+    program_id = metadata.get("program_id")
     with deps.session() as session:
         program = session.get(Program, program_id) if program_id else None
         if program is None or program.team_id != team_id:
             raise UserError("That program no longer exists. Run `/tpm setup` in its channel again.", "/tpm setup")
         ensure_lead(program, user_id)
-    if leaks_private(client, program.channel_id, form.escalation_channel_id):
-        client.chat_postEphemeral(channel=program.channel_id, user=user_id, text=UserError(
-            f"<#{program.channel_id}> is private, and its escalations would quote its blockers and risks into "
-            f"<#{form.escalation_channel_id}>, which isn't. Choose this channel or another private one; nothing "
-            "was saved.", "/tpm setup").reply_text())
-        return
     with deps.session() as session:
         program = session.get(Program, program.id)
         apply_setup(session=session, program=program, form=form, now=deps.clock.now())

@@ -13,6 +13,7 @@ from bot.services.errors import FieldErrors, UserError
 from bot.services.standup_setup import StandupForm, validate_standup_form
 from bot.services.standups import config_of
 from handlers.commands.raid_flow import metadata_of
+from bot.channel_lookup import destination_errors
 from handlers.guard import guarded
 from handlers.members import user_timezone
 from handlers.setup_modal import ensure_lead
@@ -24,7 +25,8 @@ def open_standup_setup(client: WebClient, deps, trigger_id: str, program: Progra
     ensure_lead(program, user_id)
     with deps.session() as session:
         config = config_of(session=session, program=program)
-    client.views_open(trigger_id=trigger_id, view=build_standup_setup(config, {"program_id": program.id}))
+    client.views_open(trigger_id=trigger_id, view=build_standup_setup(
+        config, {"program_id": program.id, "channel_id": program.channel_id}))
 
 
 def form_from_view(view: dict) -> StandupForm:
@@ -54,17 +56,33 @@ def _channel_humans(client: WebClient, channel: str) -> list[str]:
     return humans
 
 
+def _home_of(deps, metadata: dict) -> str:
+    """A form opened before its metadata carried the home channel: one primary-key read."""
+    with deps.session() as session:
+        program = session.get(Program, int(metadata.get("program_id") or 0))
+    return program.channel_id if program is not None else ""
+
+
 def on_setup_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context: dict[str, Any]) -> None:
+    deps = context["deps"]
+    metadata = metadata_of(view)
     try:
         form = validate_standup_form(form_from_view(view))
     except FieldErrors as exc:
         ack(response_action="errors", errors={BLOCK_FOR_FIELD[k]: v for k, v in exc.errors.items()})
         return
+    home = metadata.get("channel_id") or _home_of(deps, metadata)
+    # One conversations.info per channel, before the ack: a digest channel I can't (or mustn't) post to
+    # is shown under the field.
+    errors = destination_errors(client, home, {BLOCK_FOR_FIELD["digest_channel"]: ("digest", form.digest_channel_id)}) \
+        if home else {}
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
     ack()
-    deps = context["deps"]
     user_id, team_id = body["user"]["id"], (body.get("team") or {}).get("id", "")
     with deps.session() as session:
-        program = session.get(Program, int(metadata_of(view).get("program_id") or 0))
+        program = session.get(Program, int(metadata.get("program_id") or 0))
     if program is None or program.team_id != team_id:
         raise UserError("That program no longer exists. Run `/standup setup` in its channel.", "/standup setup")
     ensure_lead(program, user_id)

@@ -323,7 +323,13 @@ def test_a_large_program_fits_in_one_message(slack, bot, deps, workspace, sandbo
 
 def test_a_channel_without_the_bot_is_explained_and_retried_after_an_invite(slack, bot, deps, workspace, sandbox):
     workspace.add_channel("C0ROADMAP", "roadmap", members=["U0ALICE", "U0BOB"], bot_member=False)
-    set_up_meeting(slack, bot, workspace, channel="C0ROADMAP")
+    refused = set_up_meeting(slack, bot, workspace, channel="C0ROADMAP")  # checked in the form first
+    assert refused.json["errors"] == {"agenda.setup.channel": "I'm not in #roadmap — /invite @tpmbot first"}
+    workspace.add_bot_to("C0ROADMAP")
+    view = workspace.latest_view("U0ALICE", callback_id=SETUP)
+    assert not slack.view_submission(view, form(channel="C0ROADMAP"), user="U0ALICE").body.strip()
+    bot.wait_idle()
+    workspace.remove_bot_from("C0ROADMAP")  # later, someone removes me
     cmd(slack, bot, "")
     assert "Slack refused the agenda in <#C0ROADMAP> (not_in_channel)" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
     workspace.add_bot_to("C0ROADMAP")
@@ -338,9 +344,10 @@ def test_a_private_programs_agenda_is_not_posted_in_a_public_channel(slack, bot,
     cmd(slack, bot, "setup", name="/tpm", channel="C0LEADERS")
     cmd(slack, bot, "setup", channel="C0LEADERS")
     view = workspace.latest_view("U0ALICE", callback_id=SETUP)
-    slack.view_submission(view, form(channel="C0GENERAL"), user="U0ALICE")
+    refused = slack.view_submission(view, form(channel="C0GENERAL"), user="U0ALICE")
     bot.wait_idle()
-    assert "<#C0LEADERS> is private" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert refused.json["response_action"] == "errors"
+    assert "#leadership is private, so its agenda can't go to #general" in refused.json["errors"]["agenda.setup.channel"]
     with deps.session() as session:
         assert session.exec(select(Meeting)).all() == []
     slack.view_submission(view, form(channel="C0LEADERS"), user="U0ALICE")

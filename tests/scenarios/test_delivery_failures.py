@@ -65,6 +65,12 @@ def test_unreachable_channels_and_people_fail_once_and_the_leads_are_told_once(b
     assert any("*Kicked*" in t and "/invite @tpmbot" in t for t in notices["U0BOB"])
     assert "deleted" in notices["U0DIETER"][0] and "*Direct*" in notices["U0MIA"][0]
     assert "<@U0PRIYA>" in notices["U0MIA"][0] and "deactivated" in notices["U0MIA"][0]
+    # Each notice names the real cause, never a guess that the bot was removed.
+    assert any("I'm not in <#C0KICK> — `/invite @tpmbot` there" in t for t in notices["U0BOB"])
+    assert any("<#C0ARCH> is archived" in t for t in notices["U0BOB"])
+    assert "<#C0GONE> is gone" in notices["U0DIETER"][0]
+    assert all("removed" not in t for texts in notices.values() for t in texts)
+    assert any("the stand-up digest" in t or "a stand-up prompt" in t for t in notices["U0BOB"])
 
 
 def test_a_channel_that_works_again_and_breaks_again_is_reported_again(bot, deps, engine, workspace, clock):

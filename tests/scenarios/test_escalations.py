@@ -284,3 +284,47 @@ def test_snoozing_the_item_holds_its_escalation_and_shows_on_its_message(slack, 
     tick(deps, bot, clock, at(17, 0, day=2))  # awake: the step's clock starts again
     tick(deps, bot, clock, at(18, 0, day=2))
     assert len(cards(sandbox, "C0APOLLO")) == 1
+
+
+def test_cards_are_recomposed_from_the_state_now_at_every_step_and_press(slack, bot, deps, clock, sandbox,
+                                                                          workspace):
+    bind_with_escalation_channel(slack, bot, deps)
+    clock.set(at(17, 0))
+    cmd(slack, bot, "payments are failing <@U0DIETER> sev:critical")
+    [dm] = cards(sandbox, "U0DIETER")
+    assert "critical blocker, open 0m" in dm.args["text"]
+    tick(deps, bot, clock, at(18, 0))  # the leads' step, an hour later, says how old the blocker is now
+    [leads] = cards(sandbox, "C0APOLLO")
+    posted = json.dumps(leads.args["blocks"])
+    assert "critical blocker, open 1h" in posted and "open 0m" not in posted
+    assert "critical blocker, open 1h" in leads.args["text"]
+    assert "open 1h" in json.dumps(workspace.get_message("D0DIETER", dm.response["ts"])["blocks"])
+
+    clock.set(at(18, 25))
+    press(slack, bot, workspace, "escalation.card.acknowledge", "U0DIETER", dm)
+    card = json.dumps(workspace.get_message("C0APOLLO", leads.response["ts"])["blocks"])
+    assert "not acknowledged" not in card
+    assert "<@U0ALICE>: acknowledged by <@U0DIETER>" in card and "Acknowledged by <@U0DIETER>" in card
+    assert "critical blocker, open 1h" in card
+
+
+def test_a_private_programs_escalation_is_not_posted_in_a_public_channel_saved_before_the_check(
+        slack, bot, deps, clock, sandbox, workspace):
+    workspace.add_bot_to("C0LEADERS")  # the private #leadership is the program's home
+    cmd(slack, bot, "we run Apollo from #leadership", name="/decision", channel="C0LEADERS")  # binds it
+    with deps.session() as session:  # as an older release saved it, unchecked
+        program = session.exec(select(Program)).one()
+        program.escalation_channel_id = ESCALATION_CHANNEL  # the public #general
+        session.add(program)
+    clock.set(at(17, 0))
+    cmd(slack, bot, "payroll export broken <@U0DIETER> sev:critical", channel="C0LEADERS")
+    tick(deps, bot, clock, at(18, 0))
+    assert len(cards(sandbox, "C0LEADERS")) == 1
+    for hour in (19, 20, 21):
+        tick(deps, bot, clock, at(hour))
+    assert escalation(deps).level == 3
+    assert [c for c in sandbox.calls_to("chat.postMessage") if c.args["channel"] == ESCALATION_CHANNEL] == []
+    assert not [m for m in workspace.messages(ESCALATION_CHANNEL) if m.get("bot_id")]
+    notices = [m["text"] for m in workspace.messages("D0ALICE") if m.get("bot_id")]
+    assert len(notices) == 1
+    assert "<#C0LEADERS> is private and <#C0GENERAL> is public" in notices[0] and "/tpm setup" in notices[0]

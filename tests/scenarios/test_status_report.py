@@ -102,7 +102,7 @@ def test_schedule_input_and_channel_checks(slack, bot, deps, workspace):
     reply = json.loads(cmd(slack, bot, "schedule someday").body)["text"]
     assert "Say the day and the time" in reply and "/status schedule fri 16:00 #leadership" in reply
     cmd(slack, bot, "schedule fri 16:00 <#C0LEADERS|leadership>")  # private, and the bot is not in it
-    assert "I can't see <#C0LEADERS>" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert "I can't see that channel: if it's private, /invite @tpmbot there first" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
     cmd(slack, bot, "schedule fri 16:00", user="U0KENJI")
     assert "Only the program's leads" in workspace.ephemerals(user="U0KENJI")[-1]["text"]
     with deps.session() as session:

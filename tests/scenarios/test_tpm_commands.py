@@ -82,6 +82,18 @@ def test_setup_modal_validates_inside_the_modal_then_saves(slack, bot, deps, wor
     bot.wait_idle()
     assert programs(deps)[0].timezone == "America/Los_Angeles"  # nothing half-saved
 
+    # The escalation channel is checked before the modal closes: I must be able to post there.
+    unseen = slack.view_submission(view, setup_values(), user="U0ALICE")  # private #leadership, without me
+    assert unseen.json["response_action"] == "errors"
+    assert unseen.json["errors"] == {"tpm.setup.escalation_channel":
+                                     "I can't see that channel: if it's private, /invite @tpmbot there first."}
+    workspace.add_channel("C0OUTSIDE", "outside", bot_member=False)
+    outside = slack.view_submission(view, setup_values(channel="C0OUTSIDE"), user="U0ALICE")
+    assert outside.json["errors"] == {"tpm.setup.escalation_channel": "I'm not in #outside — /invite @tpmbot first"}
+    bot.wait_idle()
+    assert programs(deps)[0].escalation_channel_id == "C0APOLLO"
+    workspace.add_bot_to("C0LEADERS")
+
     good = slack.view_submission(view, setup_values(name="Apollo launch", leads=("U0ALICE", "U0BOB"),
                                                     region="de-by"), user="U0ALICE")
     assert good.status == 200 and not good.body.strip()
@@ -98,12 +110,15 @@ def test_a_private_programs_escalations_never_go_to_a_public_channel(slack, bot,
     assert slack.command("/tpm", "setup", user="U0ALICE", channel="C0SECRET").status == 200
     bot.wait_idle()
     view = workspace.latest_view("U0ALICE", callback_id="tpm.setup.modal")
-    slack.view_submission(view, setup_values(channel="C0GENERAL"), user="U0ALICE")
+    refused = slack.view_submission(view, setup_values(channel="C0GENERAL"), user="U0ALICE")
+    assert refused.json["response_action"] == "errors"
+    assert refused.json["errors"]["tpm.setup.escalation_channel"] == (
+        "#secret-project is private, so its escalations can't go to #general, which is public. "
+        "Choose a private channel (or #secret-project itself).")
     bot.wait_idle()
-    refusal = workspace.ephemerals(user="U0ALICE")[-1]["text"]
-    assert "<#C0SECRET> is private" in refusal and "nothing was saved" in refusal
     [program] = programs(deps)
     assert program.escalation_channel_id == "C0SECRET" and program.name == "secret-project"
+    workspace.add_bot_to("C0LEADERS")
     slack.view_submission(view, setup_values(channel="C0LEADERS"), user="U0ALICE")  # private to private: fine
     bot.wait_idle()
     assert programs(deps)[0].escalation_channel_id == "C0LEADERS"
