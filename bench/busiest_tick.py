@@ -48,6 +48,16 @@ TICK = datetime(2026, 12, 4, 15, 0, 20, tzinfo=timezone.utc)  # Friday 16:00:20 
 FRIDAY = date(2026, 12, 4)
 CHUNK = 20_000
 ACTIONS_A_WEEK, DECISIONS_A_WEEK = 10, 5  # recorded in each weekly meeting's thread
+# What each kind of record in the bench looks like: its closed status and the fields only it has.
+CLOSED_AS = {"blocker": "resolved", "risk": "closed", "action": "done", "decision": "decided"}
+OWN_FIELDS = {"blocker": lambda rng: {"severity": rng.choice(["low", "medium", "high"])},
+              "risk": lambda rng: {"probability": rng.randint(1, 4), "impact": rng.randint(1, 3)}}
+MEETING_RECORDS = {  # recorded in a meeting's thread: actions (half done a day later), decisions (decided)
+    "action": {"prefix": "A", "always_closed": False, "closed_after": timedelta(days=1),
+               "due_after": timedelta(days=3), "history": True, "deciders": False},
+    "decision": {"prefix": "DEC", "always_closed": True, "closed_after": timedelta(0), "due_after": None,
+                 "history": False, "deciders": True},
+}
 
 
 def _chunks(connection, table, rows):
@@ -109,10 +119,8 @@ def build(url: str, programs: int, members: int, days: int, seed: int = 7) -> No
                         "key": f"{kind[0].upper()}-{n}", "details": {}, "version": 0,
                         "closed_by": users[p][0] if closed else None,
                         "owner_id": users[p][n % members], "reporter_id": users[p][0],
-                        "status": ("resolved" if kind == "blocker" else "closed") if closed else "open",
-                        "severity": rng.choice(["low", "medium", "high"]) if kind == "blocker" else None,
-                        "probability": rng.randint(1, 4) if kind == "risk" else None,
-                        "impact": rng.randint(1, 3) if kind == "risk" else None, "mitigation": "",
+                        "status": CLOSED_AS[kind] if closed else "open", "mitigation": "",
+                        "severity": None, "probability": None, "impact": None, **OWN_FIELDS[kind](rng),
                         "due_at": None, "review_at": None, "source_link": "", "message_channel": None,
                         "message_ts": None, "close_note": "", "created_at": created, "updated_at": closed or created,
                         "closed_at": closed})
@@ -143,27 +151,28 @@ def build(url: str, programs: int, members: int, days: int, seed: int = 7) -> No
                         item_id += 1
                         numbers[kind] += 1
                         number, owner = numbers[kind], users[p][n % members]
-                        done = kind == "decision" or n % 2 == 1
-                        closed = occurs + timedelta(days=1) if kind == "action" else occurs
+                        shape = MEETING_RECORDS[kind]
+                        done = shape["always_closed"] or n % 2 == 1
+                        closed = occurs + shape["closed_after"]
                         items.append({
                             "id": item_id, "program_id": p + 1, "kind": kind, "number": number,
-                            "key": f"{'A' if kind == 'action' else 'DEC'}-{number}", "title": f"{kind} {week}.{n}",
+                            "key": f"{shape['prefix']}-{number}", "title": f"{kind} {week}.{n}",
                             "owner_id": owner, "reporter_id": users[p][0],
-                            "status": ("done" if kind == "action" else "decided") if done else "open",
+                            "status": CLOSED_AS[kind] if done else "open",
                             "severity": None, "probability": None, "impact": None, "mitigation": "",
-                            "due_at": occurs + timedelta(days=3) if kind == "action" else None, "review_at": None,
+                            "due_at": occurs + shape["due_after"] if shape["due_after"] else None, "review_at": None,
                             "source_link": "", "message_channel": None, "message_ts": None, "close_note": "",
-                            "closed_by": owner if done else None, "version": 1 if kind == "action" and done else 0,
-                            "details": {"agenda_id": agenda_id, **({"deciders": [owner]} if kind == "decision"
+                            "closed_by": owner if done else None, "version": 1 if shape["history"] and done else 0,
+                            "details": {"agenda_id": agenda_id, **({"deciders": [owner]} if shape["deciders"]
                                                                    else {})},
                             "created_at": occurs, "updated_at": closed if done else occurs,
                             "closed_at": closed if done else None})
                         events.append({"item_id": item_id, "actor_id": users[p][0], "action": "created",
                                        "changes": {}, "at": occurs})
-                        if kind == "action" and done:
-                            events.append({"item_id": item_id, "actor_id": owner, "action": "done",
-                                           "changes": {"status": ["open", "done"]}, "at": closed})
-                        elif kind == "action":
+                        if shape["history"] and done:
+                            events.append({"item_id": item_id, "actor_id": owner, "action": CLOSED_AS[kind],
+                                           "changes": {"status": ["open", CLOSED_AS[kind]]}, "at": closed})
+                        elif shape["history"]:
                             still_open.append(item_id)
             connection.execute(insert(ItemCounter.__table__), [{"program_id": p + 1, "kind": kind, "last_number": n}
                                                                 for kind, n in numbers.items()])

@@ -167,9 +167,9 @@ def fresh_workspace() -> Workspace:
 
 
 @contextmanager
-def database(kind: str, postgres_url: str | None, directory: str, name: str):
+def database(backend: str, postgres_url: str | None, directory: str, name: str):
     """A fresh, empty database: a SQLite file, or a new database on the PostgreSQL server (dropped after)."""
-    if kind == "sqlite":
+    if backend == "sqlite":
         yield f"sqlite:///{directory}/{name}.db"
         return
     base = make_url(postgres_url)

@@ -163,13 +163,13 @@ def action_for_button(*, session: Session, value: str, channel: str, ts: str) ->
     """The action record an agenda's Done button names: `record:<id>`; or, on an agenda posted before action
     items became records, the old action item's id, found in the records of the agenda's program by the
     ``details.action_item_id`` the upgrade kept (a bare number is never taken for a record id)."""
-    kind, _, raw = value.rpartition(":")
+    prefix, _, raw = value.rpartition(":")
     if not raw.isascii() or not raw.isdigit():
         return None
-    if kind == "record":
+    if prefix == "record":
         item = session.get(Item, int(raw))
         return item if item is not None and item.kind == ACTION else None
-    if kind:
+    if prefix:
         return None
     agenda = agenda_for_message(session=session, channel=channel, ts=ts)
     meeting = session.get(Meeting, agenda.meeting_id) if agenda else None

@@ -22,6 +22,8 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from bot.records.kinds import action as action_kind
+from bot.records.kinds import blocker as blocker_kind
+from bot.records.kinds import risk as risk_kind
 from bot.records.kinds import decision as decision_kind
 from bot.services.escalation_rules import risk_threshold
 from bot.services.program_settings import StatusReportSettings, settings_of
@@ -40,7 +42,9 @@ RED_PAST_SLA = 3
 HIGHLIGHT_WORDS = re.compile(r"\b(shipped|released|launched|merged|deployed|done|finished|completed|fixed|closed)\b",
                              re.IGNORECASE)
 MAX_HIGHLIGHTS = 6
+# The kinds the report is about, by their specs (a new kind is never taken for one of them).
 ACTION, DECISION = action_kind.SPEC.name, decision_kind.SPEC.name
+BLOCKER, RISK = blocker_kind.SPEC.name, risk_kind.SPEC.name
 
 
 @dataclass
@@ -195,8 +199,8 @@ def read_ahead(*, session: Session, reports: list[tuple[Program, datetime]]) -> 
         mine_closed = [i for i in closed.get(program.id, []) if i.closed_at > now - MTTR_WINDOW]
         stash(session, "status.open_items", (program.id, now), mine_open)
         stash(session, "status.recently_closed", (program.id, now), mine_closed)
-        risks[(program.id, since)] = [i.id for i in mine_open if i.kind == "risk"] + [
-            i.id for i in mine_closed if i.kind == "risk" and i.closed_at > since]
+        risks[(program.id, since)] = [i.id for i in mine_open if i.kind == RISK] + [
+            i.id for i in mine_closed if i.kind == RISK and i.closed_at > since]
         days[(program.id, now - WEEK, now)] = _week_days(program, now - WEEK, now)
     earliest = min(since for _, since in risks)
     events: dict[int, list] = {}
@@ -258,17 +262,17 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
     recent = take(session, "status.recently_closed", (program.id, now))
     if recent is MISSING:
         recent = list(session.exec(_RECENTLY_CLOSED, params={"program_id": program.id, "after": now - MTTR_WINDOW}))
-    blockers = [i for i in open_items if i.kind == "blocker"]
-    risks = [i for i in open_items if i.kind == "risk"]
+    blockers = [i for i in open_items if i.kind == BLOCKER]
+    risks = [i for i in open_items if i.kind == RISK]
     closed_week = [i for i in recent if i.closed_at > since]
     new_items = [i for i in [*open_items, *closed_week] if i.created_at > since]
     late = [b for b in blockers if past_sla(b, program, now)]
     rag, reasons = rag_status(program, blockers, risks, now, late)
     late_ids = {b.id for b in late}
     ageing = sorted(blockers, key=lambda b: (b.id not in late_ids, b.created_at))
-    trends = _scores_week_ago(session, program, [*risks, *[r for r in closed_week if r.kind == "risk"]], since)
+    trends = _scores_week_ago(session, program, [*risks, *[r for r in closed_week if r.kind == RISK]], since)
     week_ago_exposure = sum(score or 0 for item_id, score in trends.items())
-    resolved = [b for b in recent if b.kind == "blocker" and b.closed_at]
+    resolved = [b for b in recent if b.kind == BLOCKER and b.closed_at]
     mttr = (sum((b.closed_at - b.created_at).total_seconds() for b in resolved) / len(resolved) / 3600
             if resolved else None)
     decided = [i for i in closed_week if i.kind == DECISION]  # read with the other records: no query of its own
