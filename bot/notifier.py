@@ -85,11 +85,26 @@ def drain_outbox(deps: Deps, client: WebClient, *, limit: int = 200, keys: list[
     return report
 
 
+def send_claimed(deps: Deps, client: WebClient, claimed: list[OutboundMessage], *,
+                 home: str | None = None) -> list[tuple[OutboundMessage, Outcome]]:
+    """Send messages a caller claimed in the transaction that queued them (storage.outbox.claim_keys), then
+    record every outcome in one transaction. ``home``: the program's own channel, when the caller knows it.
+    What fails for now is retried by the drain, like any queued message."""
+    sender, channels = sending_client(client), {}
+    sent = [(message, _attempt(sender, deps, message, False, channels, home)) for message in claimed]
+    if sent:
+        report = DrainReport()
+        with deps.session() as session:
+            for message, outcome in sent:
+                _record(session, deps, message, outcome, report)
+    return sent
+
+
 def _attempt(client: WebClient, deps: Deps, message: OutboundMessage, in_flight: bool,
-             channels: dict | None = None) -> Outcome:
+             channels: dict | None = None, home: str | None = None) -> Outcome:
     posting = message.method == "chat.postMessage"
     try:
-        refused = _refused_destination(client, deps, message, channels)
+        refused = _refused_destination(client, deps, message, channels, home)
         if refused is None:
             return Outcome("retry", error="destination_unchecked")
         if refused:
@@ -134,15 +149,15 @@ def _look_now(client: WebClient, message: OutboundMessage, outcome: Outcome) -> 
 
 
 def _refused_destination(client: WebClient, deps: Deps, message: OutboundMessage,
-                         channels: dict | None) -> bool | None:
+                         channels: dict | None, home: str | None = None) -> bool | None:
     """The destination rule at send time (bot/services/destinations.py), for a destination chosen before
     set-up checked it: a private program's messages never go into a public channel. None: Slack did not
     say (try again later)."""
     if message.method not in ("chat.postMessage", "chat.update") or message.program_id is None:
         return False
     channel = str(message.payload.get("channel") or message.channel)
-    if channel[:1] not in ("C", "G"):
-        return False  # a person or a DM
+    if channel[:1] not in ("C", "G") or channel == home:
+        return False  # a person or a DM, or the program's own channel
     with deps.session() as session:
         program = session.get(Program, message.program_id)
     if program is None or program.channel_id == channel:

@@ -175,3 +175,19 @@ def refresh_unsent(*, session: Session, key: str, payload: dict) -> None:
     session.exec(update(OutboundMessage)
                  .where(OutboundMessage.idempotency_key == key, OutboundMessage.status == "pending")
                  .values(payload=payload))
+
+
+def claim_keys(*, session: Session, keys: list[str], now: datetime, lease: timedelta) -> list[OutboundMessage]:
+    """Claim, in the transaction that queued them, the pending messages with these keys: the caller sends
+    them right after it commits, with no claim transaction of its own. Held as `claim_next` holds them (a
+    lease, `attempts` the fencing token), so a caller that dies before sending leaves them to any drain."""
+    query = select(OutboundMessage).where(OutboundMessage.idempotency_key.in_(keys or [""]),
+                                          OutboundMessage.status == "pending").order_by(OutboundMessage.id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed = list(session.exec(query))
+    for message in claimed:
+        message.status, message.attempts, message.next_attempt_at = "sending", message.attempts + 1, now + lease
+        session.add(message)
+    session.flush()
+    return claimed

@@ -9,13 +9,13 @@ told about is lost, and nothing is posted twice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
 from bot.blocks.records import owner_notice, record_message, record_text
 from bot.deps import Deps
-from bot.notifier import drain_outbox
+from bot.notifier import LEASE, drain_outbox, send_claimed
 from storage import outbox
 from storage import raid as store
 from storage.models import Program
@@ -30,10 +30,13 @@ def post_key(item: Item) -> str:
 
 @dataclass
 class Queued:
-    """What a change queued; after `send`, whether the record's message is in Slack yet."""
+    """What a change queued (and claimed, to send once the transaction commits); after `send`, whether
+    the record's message is in Slack yet."""
 
     keys: list[str]
     posted: bool = True
+    claimed: list = field(default_factory=list)
+    home: str | None = None
 
 
 def queue_sync(*, session, program: Program, item: Item, now, new_owner_by: str | None = None) -> Queued:
@@ -65,11 +68,24 @@ def queue_sync(*, session, program: Program, item: Item, now, new_owner_by: str 
         outbox.enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage", now=now,
                        program_id=program.id, payload={"channel": item.owner_id, "text": text, "blocks": blocks})
         keys.append(key)
-    return Queued(keys)
+    return Queued(keys, home=program.channel_id)
+
+
+def claim(*, session, queued: Queued, now) -> Queued:
+    """Claim what was queued, in the same transaction, so `send` needs no claim of its own."""
+    queued.claimed = outbox.claim_keys(session=session, keys=queued.keys, now=now, lease=LEASE)
+    return queued
 
 
 def send(deps: Deps, client: WebClient, item: Item, queued: Queued) -> Queued:
-    """Send what `queue_sync` queued, now; note where the message landed."""
+    """Send what `queue_sync` queued (claimed with it, or else through a drain of its keys), now; note where
+    the message landed."""
+    if queued.claimed:
+        for message, outcome in send_claimed(deps, client, queued.claimed, home=queued.home):
+            if message.idempotency_key == post_key(item) and outcome.kind == "sent" and outcome.ts:
+                item.message_channel, item.message_ts = outcome.channel or message.channel, outcome.ts
+        queued.posted = bool(item.message_ts)
+        return queued
     drain_outbox(deps, client, keys=queued.keys, limit=len(queued.keys))  # each once; no empty claim after
     with deps.session() as session:
         stored = session.get(Item, item.id)

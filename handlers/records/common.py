@@ -57,6 +57,7 @@ def change_and_sync(client: WebClient, deps: Deps, item_id: int, program: Progra
         session.flush()
         queued = message.queue_sync(session=session, program=program, item=item, now=now,
                                     new_owner_by=actor if new_owner else None)
+        message.claim(session=session, queued=queued, now=now)
     message.send(deps, client, item, queued)
     if new_owner and item.owner_id != actor:
         user_timezone(client, deps, program.team_id, item.owner_id)  # their reminders follow their zone

@@ -31,6 +31,7 @@ def create_record(client: WebClient, deps: Deps, program: Program, spec: KindSpe
         queued = message.queue_sync(session=session, program=program, item=item, now=now, new_owner_by=author_id)
         for other in others:  # records the new one changed (a decision it supersedes): their messages too
             queued.keys += message.queue_sync(session=session, program=program, item=other, now=now).keys
+        message.claim(session=session, queued=queued, now=now)
     message.send(deps, client, item, queued)
     follow_escalation(client, deps, item, actor=author_id)
     return item, created_reply(item, draft.when) + delivery_note(queued.posted, program)
