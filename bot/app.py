@@ -49,6 +49,10 @@ def build_app(
         listener_executor=listener_executor or TrackingExecutor(),
     )
     app.use(_inject(deps))
+    from bot.inbox import Inbox
+
+    app.inbox = Inbox(deps)  # every request recorded before it is acked, recovered if abandoned (bot/inbox.py)
+    app.use(app.inbox.middleware())
 
     from handlers.registry import register_all
 

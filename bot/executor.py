@@ -8,6 +8,15 @@ command and button waited up to 10 ms after being answered. `PromptAckApp` gives
 same request thread after the middleware, waits for the signal, or for the listener to finish,
 before returning, so Bolt finds the ack already given and answers at once. Work submitted from any
 other thread is not held, and a request answered without a listener leaves nothing behind.
+
+A listener never waits for a thread: the pool grows (up to LISTENER_THREADS) rather than queue a new
+request's listener behind the work earlier ones do after their ack. With a fixed 16 threads, a burst of
+commands queued each new listener, and so its ack (and the server thread waiting for it), behind the
+Slack calls and writes of the commands before it: 200 `/blocker` at once took up to 2.7 s to be
+answered on PostgreSQL (bench/burst.py).
+
+`when_done` (the inbox, bot/inbox.py) registers what to do once the current request's listener has
+finished, however it ended; a request that reaches no listener runs it when its dispatch returns.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
 
 ACK_WAIT_SECONDS = 3.0  # Slack's own limit; Bolt gives up at the same moment
+LISTENER_THREADS = 128  # per process: more listeners than this at once queue (and their acks wait)
 
 _request = threading.local()
 
@@ -43,6 +53,19 @@ class PromptAck(Ack):
         return copy
 
 
+def when_done(callback: Callable[[], None]) -> None:
+    """Run ``callback`` (which must not raise) once the listener of the request being dispatched on this
+    thread has finished, or when its dispatch returns if it reaches none. For global middleware."""
+    _request.finish = callback
+
+
+def answer_elsewhere(context: dict[str, Any], ack: Ack) -> None:
+    """This request's ack is ``ack``, and nothing waits for it (a request dispatched again, already
+    answered: bot/inbox.py). For global middleware."""
+    context["ack"] = ack
+    _request.ack = None
+
+
 def prompt_ack(context: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
     """Global middleware: this request's ack signals when given (see the module docstring)."""
     ack = PromptAck()
@@ -63,17 +86,23 @@ class PromptAckApp(App):
             return super().dispatch(req)
         finally:
             _request.ack = None
+            finish, _request.finish = getattr(_request, "finish", None), None
+            if finish is not None:  # no listener took the request: nothing more will happen to it
+                finish()
 
 
 class TrackingExecutor(ThreadPoolExecutor):
-    def __init__(self, max_workers: int = 16) -> None:
+    def __init__(self, max_workers: int = LISTENER_THREADS) -> None:
         super().__init__(max_workers=max_workers, thread_name_prefix="tpmbot-listener")
         self._lock = threading.Lock()
         self._pending: set[Future] = set()
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         ack: PromptAck | None = getattr(_request, "ack", None)
-        _request.ack = None
+        finish: Callable[[], None] | None = getattr(_request, "finish", None)
+        _request.ack = _request.finish = None
+        if finish is not None:
+            fn, args, kwargs = _then(fn, args, kwargs, finish), (), {}
         future = super().submit(fn, *args, **kwargs)
         with self._lock:
             self._pending.add(future)
@@ -102,3 +131,13 @@ class TrackingExecutor(ThreadPoolExecutor):
             return False
         finally:
             timer.cancel()
+
+
+def _then(fn: Callable[..., Any], args: tuple, kwargs: dict, finish: Callable[[], None]) -> Callable[[], Any]:
+    def run_then_finish() -> Any:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            finish()
+
+    return run_then_finish
