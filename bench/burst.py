@@ -182,11 +182,12 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=200, help="commands in the burst")
     parser.add_argument("--database-url", default=os.environ.get("TPMBOT_TEST_POSTGRES_URL", "").strip() or None,
                         help="a PostgreSQL server to also run on (a fresh database is created and dropped)")
+    parser.add_argument("--postgresql-only", action="store_true", help="skip the SQLite run")
     args = parser.parse_args()
     workspace = Workspace()
     workspace.seed_default()
     workspace.set_token(TOKEN)
-    backends = ["sqlite"] + (["postgresql"] if args.database_url else [])
+    backends = ([] if args.postgresql_only else ["sqlite"]) + (["postgresql"] if args.database_url else [])
     verdicts = []
     with SandboxServer(workspace) as sandbox:
         for kind in backends:

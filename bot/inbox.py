@@ -38,12 +38,14 @@ from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from sqlalchemy.engine import Engine
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
 from bot.deps import Deps
 from bot.executor import answer_elsewhere, when_done
 from storage import inbox as store
+from storage.engine import make_engine, session_scope, urgent
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,9 @@ INBOX_ID = "inbox_id"  # the context key listeners read the request's inbox id f
 LEASE = timedelta(minutes=2)  # longer than any listener runs: until then, only a dead owner's rows are taken
 RECOVERY_SECONDS = 30.0
 RECOVERY_THREADS = 4  # abandoned requests dispatched again at once, per process
+# Requests are recorded on the server's threads, through connections of their own: never queued behind the
+# listeners' (up to bot.executor.LISTENER_THREADS of them) for one of the app's pool.
+INBOX_CONNECTIONS, INBOX_OVERFLOW = 4, 12
 MAX_ATTEMPTS = 5  # a request that took its process down this often is given up
 MAX_AGE = timedelta(hours=6)  # older unfinished requests are given up, not run (as the outbox gives up)
 # Interactivity answered in the ack only (options for a select menu): nothing to promise, nothing to redo.
@@ -180,6 +185,18 @@ class Inbox:
         self._lock = threading.Lock()
         self._in_flight: set[int] = set()  # this process's own requests, never taken over by its own recovery
         self._stop = threading.Event()
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            url = self.deps.engine.url
+            if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+                self._engine = self.deps.engine  # one connection's database: there is no other
+            else:
+                self._engine = make_engine(url.render_as_string(hide_password=False), pool_size=INBOX_CONNECTIONS,
+                                           max_overflow=INBOX_OVERFLOW)
+        return self._engine
 
     @property
     def owner(self) -> str:
@@ -208,7 +225,7 @@ class Inbox:
             return next()
         key, kind = found
         now = self.deps.clock.now()
-        with self.deps.session() as session:
+        with urgent(), session_scope(self.engine) as session:
             request_id = store.record(session=session, key=key, team_id=context.get("team_id") or "", kind=kind,
                                       mode=req.mode, content_type=(req.headers.get("content-type") or [""])[0],
                                       body=raw, owner=self.owner, now=now, lease=self.lease)
@@ -338,6 +355,7 @@ class Inbox:
         """Recover now (a process starting after a crash takes its dead predecessor's requests over) and
         every ``every`` seconds, in a daemon thread, until `stop`."""
         def loop() -> None:
+            self.warm()
             while True:
                 try:
                     self.recover(app)
@@ -349,6 +367,19 @@ class Inbox:
         thread = threading.Thread(target=loop, name="tpmbot-inbox-recovery", daemon=True)
         thread.start()
         return thread
+
+    def warm(self) -> None:
+        """Open the inbox's connections now, not during the first burst (a PostgreSQL connection takes tens
+        of milliseconds to open, and each would hold up an ack)."""
+        connections = []
+        try:
+            for _ in range(INBOX_CONNECTIONS):
+                connections.append(self.engine.connect())
+        except Exception:  # noqa: BLE001 - the database may be down; connections open when needed
+            log.warning("inbox: could not open its connections ahead", exc_info=True)
+        finally:
+            for connection in connections:
+                connection.close()
 
     def stop(self) -> None:
         self._stop.set()
