@@ -21,6 +21,7 @@ test: $(STAMP)  ## whole suite on SQLite, and on PostgreSQL too when TPMBOT_TEST
 
 bench: $(STAMP)  ## every benchmark, each against a baseline measured in the same run
 	$(BIN)/python -m bench.ack_latency
+	$(BIN)/python -m bench.burst
 	$(BIN)/python -m bench.raid
 	$(BIN)/python -m bench.standups
 	$(BIN)/python -m bench.busiest_tick

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import http.client
+import itertools
 import statistics
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -30,12 +32,16 @@ class Latencies:
                 f"mean {statistics.fmean(self.samples_ms):6.1f} ms  n={len(self.samples_ms)} errors={self.errors}")
 
 
+_RUN = uuid.uuid4().hex[:8]  # trigger ids are unique, as Slack's are: one seen before is a retry (bot/inbox.py)
+_SEQUENCE = itertools.count()
+
+
 def command_body(command: str, text: str, i: int) -> str:
     return urlencode({
         "token": "bench", "team_id": "T0TPMBOT", "team_domain": "sandbox", "channel_id": "C0APOLLO",
         "channel_name": "program-apollo", "user_id": "U0ALICE", "user_name": "alice", "command": command,
         "text": text, "api_app_id": "A0TPMBOT", "is_enterprise_install": "false",
-        "response_url": "http://127.0.0.1:9/hooks/unused", "trigger_id": f"bench.{i}",
+        "response_url": "http://127.0.0.1:9/hooks/unused", "trigger_id": f"bench.{_RUN}.{i}",
     })
 
 
@@ -51,7 +57,7 @@ def run_load(url: str, secret: str, *, clients: int, requests_per_client: int, c
         nonlocal errors
         start_gate.wait()
         for n in range(requests_per_client):
-            body = command_body(command, text, worker_id * 100_000 + n)
+            body = command_body(command, text, next(_SEQUENCE))
             ts = str(int(time.time()))
             headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
                        "X-Slack-Signature": sign(secret, ts, body)}

@@ -49,9 +49,12 @@ def build_app(
         listener_executor=listener_executor or TrackingExecutor(),
     )
     app.use(_inject(deps))
+    from bot.inbox import Inbox
     from handlers.teams import refuse_foreign_teams
 
-    app.use(refuse_foreign_teams)
+    app.use(refuse_foreign_teams)  # nothing of a team this app is not installed in is recorded or run
+    app.inbox = Inbox(deps)  # every request recorded before it is acked, recovered if abandoned (bot/inbox.py)
+    app.use(app.inbox.middleware())
 
     from handlers.inbound_text import inbound_text
     from handlers.registry import register_all

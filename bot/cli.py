@@ -136,6 +136,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     bot = build_bot(settings, socket_mode=True)
     upgrade(bot.deps.engine)
+    bot.app.inbox.start_recovery(bot.app)
     lead_scheduler(bot.deps, bot.app.client)
     SocketModeHandler(bot.app, settings.secret("slack_app_token")).start()
     return 0

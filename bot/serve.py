@@ -35,6 +35,7 @@ class GunicornServer(BaseApplication):
 
         configure_logging(self.settings.log_level)
         bot = build_bot(self.settings)
+        bot.app.inbox.start_recovery(bot.app)  # in each worker: a dead predecessor's requests are taken over
         if self.scheduler:
             # Every worker of every process competes; exactly one runs the scheduler (scheduled/leader.py).
             lead_scheduler(bot.deps, bot.app.client)

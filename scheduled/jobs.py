@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from bot.deps import Deps
 from bot.services.recurrence import daily_instants
+from storage.inbox import KEEP_FINISHED, forget_finished_before
 from storage.ledger import EVENT_MEMORY, forget_events_before
 from storage.models import Occurrence
 
@@ -53,7 +54,7 @@ class Job(Protocol):
 
 
 class Housekeeping:
-    """Daily at 03:00 UTC: forget Slack event ids older than Slack's retry horizon."""
+    """Daily at 03:00 UTC: forget Slack event ids older than Slack's retry horizon, and finished inbox rows."""
 
     kind = "housekeeping"
 
@@ -62,7 +63,8 @@ class Housekeeping:
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         removed = forget_events_before(session=session, cutoff=due.due_at - EVENT_MEMORY)
-        occurrence.detail = f"forgot {removed} event ids"
+        finished = forget_finished_before(session=session, cutoff=due.due_at - KEEP_FINISHED)
+        occurrence.detail = f"forgot {removed} event ids, {finished} finished requests"
 
 
 def default_jobs() -> list[Job]:

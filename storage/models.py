@@ -137,6 +137,34 @@ class TickMark(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=32)
     at: datetime = _utc()
 
+class InboundRequest(SQLModel, table=True):
+    """The inbox: a command, interaction or event written down before it is acknowledged, so an ack is a
+    promise. ``key`` is the same for every delivery of one request (Slack's retries included); ``body``
+    is the raw request, kept until it is done, to dispatch it again if the process handling it died."""
+
+    __tablename__ = "inbound_request"
+    __table_args__ = (
+        Index("ix_inbound_open", "status", "lease_until"),  # the unfinished ones, whose lease has run out
+        Index("ix_inbound_done", "done_at"),  # finished ones are forgotten after a day
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)  # event:<team>:<event_id> | trigger:<team>:<trigger_id> | body:<sha256>
+    team_id: str = Field(default="", max_length=32)
+    kind: str = Field(max_length=64)  # "command /blocker", "block_actions", "event message", ...
+    mode: str = Field(default="http", max_length=16)  # http | socket_mode: how it is dispatched again
+    content_type: str = Field(default="", max_length=100)
+    body: str = Field(default="")  # unbounded; emptied once done
+    # received (being handled by ``owner`` until ``lease_until``) -> done | failed
+    status: str = Field(default="received", max_length=16)
+    owner: str = Field(default="", max_length=120)  # host:pid:start of the process handling it
+    attempts: int = Field(default=1)
+    lease_until: datetime = _utc()
+    received_at: datetime = _utc()
+    done_at: Optional[datetime] = _utc(nullable=True)
+    last_error: str = Field(default="", max_length=500)
+
+
 import storage.raid_models  # noqa: E402,F401  (registers the RAID tables)
 import storage.standup_models  # noqa: E402,F401  (registers the stand-up tables)
 import storage.escalation_models  # noqa: E402,F401  (registers the escalation table)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from urllib.parse import urlencode
 
 import pytest
@@ -114,3 +115,52 @@ def test_lazy_listeners_still_run(app, polls):
     response = app.dispatch(command("x"))
     assert response.status == 200 and response.body == "working on it"
     assert ran.wait(5)
+
+
+def test_a_new_listener_is_not_queued_behind_the_work_earlier_ones_do_after_their_ack(polls):
+    """A burst: 40 commands whose listeners ack and then keep working (Slack calls, writes). Every one is
+    answered at once; with a fixed pool of 16 threads the 17th waited for a thread, and so did its ack."""
+    pool = TrackingExecutor()
+    app = PromptAckApp(signing_secret="unused", request_verification_enabled=False, listener_executor=pool,
+                       authorize=lambda **_: AuthorizeResult(enterprise_id=None, team_id="T1", bot_token="xoxb-unit",
+                                                             bot_user_id="UBOT", bot_id="BBOT"))
+    release = threading.Event()
+
+    @app.command("/tpm")
+    def listener(ack):
+        ack()
+        release.wait(10)  # the work after the ack
+
+    try:
+        for n in range(40):
+            began = time.monotonic()
+            assert app.dispatch(command(f"busy {n}")).status == 200
+            assert time.monotonic() - began < 1.0, f"command {n} waited for a thread"
+    finally:
+        release.set()
+        pool.shutdown(wait=True)
+
+
+def test_when_done_runs_after_the_listener_or_at_once_without_one(app):
+    order = []
+
+    @app.command("/tpm")
+    def listener(ack):
+        ack()
+        order.append("listener")
+
+    def note(context, next):
+        executor_module.when_done(lambda: order.append("done"))
+        return next()
+
+    app.use(note)
+    assert app.dispatch(command("x")).status == 200
+    assert app._listener_runner.listener_executor.wait_idle(5)
+    assert order == ["listener", "done"]
+    order.clear()
+    other = BoltRequest(body=urlencode({"command": "/other", "text": "", "user_id": "U1", "channel_id": "C1",
+                                        "team_id": "T1", "trigger_id": "t2"}),
+                        headers={"content-type": ["application/x-www-form-urlencoded"]})
+    assert app.dispatch(other).status == 404  # no listener: done when the dispatch returns
+    assert order == ["done"]
+    assert getattr(executor_module._request, "finish", None) is None
