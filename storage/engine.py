@@ -126,15 +126,13 @@ def _sqlite_begin_in_turn(connection, turns: _Turns) -> None:
     hurry = bool(getattr(_urgency, "on", False))
     if not record.info.get("tpmbot_turn") and turns.take(hurry):
         record.info["tpmbot_turn"] = True
-    if hurry:
-        _sqlite_begin_soon(connection)
-    else:
-        _sqlite_begin(connection)
+    _sqlite_begin_soon(connection)  # one thread per process waits here: the one whose turn it is
 
 
 def _sqlite_begin_soon(connection) -> None:
     """BEGIN IMMEDIATE, trying again every millisecond while another process writes: SQLite's busy handler
-    backs off to 100 ms sleeps, far longer than the other process's transaction takes."""
+    backs off to 100 ms sleeps, far longer than the other process's transaction takes, and its turn
+    (and every transaction of this process queued behind it) would sleep as long."""
     dbapi = connection.connection.dbapi_connection
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     dbapi.execute("PRAGMA busy_timeout=0")

@@ -158,7 +158,7 @@ def test_every_acked_command_is_stored_once_and_answered_after_kill_9(
         for thread in threads:
             thread.start()
         with progress:  # enough acked, and every acked command held at `held`
-            assert progress.wait_for(lambda: len(acked) >= KILL_AFTER_ACKS and holding[0] >= len(acked), timeout=20)
+            assert progress.wait_for(lambda: len(acked) >= KILL_AFTER_ACKS and holding[0] >= len(acked), timeout=30)
         server.kill()  # mid-burst: every acked command is held at `held`; others are on the wire
         killed.set()
         gate.set()
@@ -177,7 +177,7 @@ def test_every_acked_command_is_stored_once_and_answered_after_kill_9(
             return (all(title in stored and told(workspace, stored[title][1]) for title in acked_titles)
                     and unfinished_requests(database_url) == 0)
 
-        assert wait_until(recovered, workspace, 30), (counts(database_url, "crash "), acked_titles)
+        assert wait_until(recovered, workspace, 40), (counts(database_url, "crash "), acked_titles)
         stored = counts(database_url, "crash ")
         posts = [json.dumps(call.args) for call in sandbox.calls_to("chat.postMessage")]
         for title in acked_titles:
