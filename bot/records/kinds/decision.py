@@ -103,9 +103,9 @@ def _facts(item, tz) -> list[tuple[str, str]]:
 
 def _understood(item, when) -> str:
     if item.status == DecisionStatus.OPEN:
-        return f"pending, to be decided by <@{item.owner_id}>" + (f" by {when.describe()}" if when else "")
-    deciders = (item.details or {}).get("deciders") or [item.owner_id]
-    return "decided by " + ", ".join(f"<@{u}>" for u in deciders)
+        return "pending" + (f", to be decided by {when.describe()}" if when else "")
+    others = [u for u in (item.details or {}).get("deciders") or [] if u != item.owner_id]
+    return ("with " + ", ".join(f"<@{u}>" for u in others)) if others else ""  # the reply names the owner
 
 
 SPEC = KindSpec(
