@@ -6,8 +6,9 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.edits import edit_message
 from bot.notifier import drain_outbox
-from bot.services.agendas import agenda_payload, posted_at, queue_agenda
+from bot.services.agendas import agenda_key, agenda_payload, posted_at, queue_agenda
 from bot.services.errors import UserError
 from bot.services.meetings import next_occurrence
 from storage.agenda_models import Agenda, Meeting
@@ -68,4 +69,5 @@ def refresh_agenda(client: WebClient, deps: Deps, agenda_id: int) -> None:
         program = session.get(Program, meeting.program_id)
         payload = agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda,
                                  now=deps.clock.now())
-    client.chat_update(channel=where[0], ts=where[1], text=payload["text"], blocks=payload["blocks"])
+    edit_message(client, deps, of=agenda_key(agenda), team_id=program.team_id, program_id=program.id,
+                 channel=where[0], ts=where[1], text=payload["text"], blocks=payload["blocks"])

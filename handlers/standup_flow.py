@@ -6,6 +6,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.edits import edit_message
 from bot.notifier import drain_outbox
 from bot.services.standup_digest import digest_payload, posted_digest, queue_digest
 from bot.services.standups import Update, ensure_run, program_day, record_answer
@@ -35,7 +36,8 @@ def refresh_digest(client: WebClient, deps: Deps, program: Program, run: Standup
         payload = digest_payload(session=session, program=program, run=run, now=deps.clock.now())
     if message.channel != program.channel_id and refused_to_send(client, program.channel_id, message.channel) is not False:
         return  # the destination rule: a private program's answers are not edited into a public channel
-    client.chat_update(channel=message.channel, ts=message.result_ts, text=payload["text"], blocks=payload["blocks"])
+    edit_message(client, deps, of=message.idempotency_key, team_id=program.team_id, program_id=program.id,
+                 channel=message.channel, ts=message.result_ts, text=payload["text"], blocks=payload["blocks"])
 
 
 def post_digest_now(client: WebClient, deps: Deps, program: Program) -> StandupRun:

@@ -150,9 +150,11 @@ def read_ahead_keys(*, session: Session, keys: list[str]) -> None:
 
 
 def sent_message_at(*, session: Session, channel: str, ts: str) -> OutboundMessage | None:
-    """The queued message that was posted as (channel, ts), if the bot posted it through the queue."""
+    """The queued message that was posted as (channel, ts), if the bot posted it through the queue (its
+    edits, queued too, carry the same ts: the post is the one that says what the message is)."""
     return session.exec(select(OutboundMessage).where(OutboundMessage.channel == channel,
-                                                      OutboundMessage.result_ts == ts)).first()
+                                                      OutboundMessage.result_ts == ts,
+                                                      OutboundMessage.method == "chat.postMessage")).first()
 
 
 def last_posted_id(*, session: Session, target: str) -> int | None:

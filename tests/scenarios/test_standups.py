@@ -402,3 +402,19 @@ def test_the_answer_modal_refuses_invisible_or_too_long_text(slack, bot, deps, w
                                                              "Shorten it (link a doc for the rest)."}
     bot.wait_idle()
     assert answers(deps) == []
+
+
+def test_a_reply_in_an_edited_digests_thread_still_finds_its_digest(slack, bot, deps, workspace, sandbox, clock):
+    from storage.raid_models import Item
+
+    view, values = setup(slack, bot, workspace, participants=("U0BOB",), mode="thread")
+    slack.view_submission(view, values, user="U0ALICE")
+    bot.wait_idle()
+    cmd(slack, bot, "", name="/digest")
+    digest = [c for c in sandbox.calls_to("chat.postMessage") if "answered" in json.dumps(c.args.get("blocks"))][-1]
+    cmd(slack, bot, "t: reviews", user="U0BOB")  # edits the digest, through the outbox
+    assert sandbox.calls_to("chat.update")
+    slack.message("C0APOLLO", "U0ALICE", "blocker: the staging DB is down", thread_ts=digest.response["ts"])
+    bot.wait_idle()
+    with deps.session() as session:
+        assert [i.key for i in session.exec(select(Item))] == ["B-1"]
