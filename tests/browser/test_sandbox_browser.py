@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -114,6 +115,21 @@ def test_an_app_that_is_down_did_not_respond_and_the_sandbox_goes_on(page, stack
     shot("1-did-not-respond")
 
 
+def open_menu(message, item: str, attempts: int = 10):
+    """Hover the message and open its ⋮ menu; the page re-renders as the bot's posts land (a render drops
+    the hover and the open menu), so try again until the menu item shows, a bounded number of times."""
+    for _ in range(attempts):
+        message.hover()
+        try:
+            message.get_by_role("button", name="More actions").click(timeout=3000)
+            entry = message.get_by_role("button", name=item)
+            entry.wait_for(state="visible", timeout=3000)
+            return entry
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the ⋮ menu of {message} never showed {item!r}")
+
+
 def test_a_message_shortcut_from_the_more_actions_menu_and_a_thread_reply(page, shot):
     bobs = page.locator(".message", has_text="production API keys")
     bobs.hover()
@@ -129,9 +145,7 @@ def test_a_message_shortcut_from_the_more_actions_menu_and_a_thread_reply(page, 
     expect(page.locator(".message:not(.ephemeral)", has_text="Blocker B-1")).to_contain_text("production API keys")
 
     sofias = page.locator("#messages .message", has_text="app store review")
-    sofias.hover()
-    sofias.get_by_role("button", name="More actions").click()
-    sofias.get_by_role("button", name="Reply in thread").click()
+    open_menu(sofias, "Reply in thread").click()
     reply = page.locator("#thread-input")
     reply.fill("Submitting Thursday, @sofia")
     reply.press("Enter")
