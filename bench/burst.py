@@ -18,13 +18,12 @@ import tempfile
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
 
+from bench.databases import fresh_database
 from bench.ack_latency import server
 from bench.load import Latencies
 from sandbox.client import sign
@@ -122,29 +121,9 @@ def wait_stored(database_url: str, prefix: str, n: int, timeout: float = 120.0) 
     return count, time.monotonic() - began
 
 
-@contextmanager
-def database(kind: str, admin_url: str | None, data: str):
-    if kind == "sqlite":
-        yield f"sqlite:///{data}/burst.db"
-        return
-    base = make_url(admin_url)
-    if base.drivername == "postgresql":
-        base = base.set(drivername="postgresql+psycopg")
-    name = f"tpmbot_burst_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run_backend(kind: str, admin_url: str | None, sandbox: SandboxServer, n: int) -> dict:
     results = {}
-    with tempfile.TemporaryDirectory() as data, database(kind, admin_url, data) as url:
+    with tempfile.TemporaryDirectory() as data, fresh_database(kind, admin_url, data, "burst") as url:
         env = dict(os.environ, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=sandbox.api_url,
                    DATABASE_URL=url, LOG_LEVEL="WARNING", SLACK_APP_TOKEN="")
         bare_port, ours_port = free_port(), free_port()

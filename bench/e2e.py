@@ -24,16 +24,13 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from bench.databases import fresh_database
 from bench.ack_latency import BIN, GUNICORN, SECRET, TOKEN, server, tree_cpu_seconds
 from bench.load import Latencies
 from sandbox.client import sign
@@ -166,27 +163,6 @@ def fresh_workspace() -> Workspace:
     return workspace
 
 
-@contextmanager
-def database(backend: str, postgres_url: str | None, directory: str, name: str):
-    """A fresh, empty database: a SQLite file, or a new database on the PostgreSQL server (dropped after)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{directory}/{name}.db"
-        return
-    base = make_url(postgres_url)
-    if base.drivername == "postgresql":
-        base = base.set(drivername="postgresql+psycopg")
-    database_name = f"tpmbot_bench_{name}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{database_name}"'))
-    try:
-        yield base.set(database=database_name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def environment(sandbox: SandboxServer, database_url: str) -> dict:
     return dict(os.environ, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=sandbox.api_url,
                 DATABASE_URL=database_url, LOG_LEVEL="WARNING", SLACK_APP_TOKEN="", TPMBOT_DEFAULT_TIMEZONE="UTC")
@@ -212,7 +188,7 @@ def measure_pair(kind: str, postgres_url: str | None, directory: str, args, run_
     with SandboxServer(workspace) as sandbox:
         watch = Watch(sandbox)
         for app in ("bare", "tpmbot"):
-            with database(kind, postgres_url, directory, f"{app}_{kind}") as url:
+            with fresh_database(kind, postgres_url, directory, f"{app}_{kind}") as url:
                 port = free_port()
                 if app == "bare":
                     engine = make_engine(url)
@@ -246,10 +222,11 @@ def faults_run(kind: str, postgres_url: str | None, directory: str, args, run_id
     from bot.slack_client import make_web_client
     from storage.engine import make_engine
     from storage.models import OutboundMessage
+    from bot.records.kinds.blocker import SPEC as BLOCKER
     from storage.raid_models import Item
 
     workspace = fresh_workspace()
-    with SandboxServer(workspace) as sandbox, database(kind, postgres_url, directory, f"faults_{kind}") as url:
+    with SandboxServer(workspace) as sandbox, fresh_database(kind, postgres_url, directory, f"faults_{kind}") as url:
         watch = Watch(sandbox)
         port = free_port()
         with server(ours_command(port), environment(sandbox, url), f"http://127.0.0.1:{port}/healthz"):
@@ -283,7 +260,7 @@ def faults_run(kind: str, postgres_url: str | None, directory: str, args, run_id
                         OutboundMessage.status.in_(("pending", "sending")))).first():
                     break
         with deps.session() as session:
-            items = session.exec(select(Item).where(Item.kind == "blocker")).all()
+            items = session.exec(select(Item).where(Item.kind == BLOCKER.name)).all()
             unsent = session.exec(select(OutboundMessage).where(OutboundMessage.status != "sent")).all()
         engine.dispose()
 

@@ -51,7 +51,7 @@ class DrainReport:
 
 @dataclass
 class Outcome:
-    kind: str  # sent | retry (Slack did nothing) | uncertain (Slack may have posted) | dead
+    result: str  # sent | retry (Slack did nothing) | uncertain (Slack may have posted) | dead
     ts: str | None = None
     channel: str | None = None  # where it landed: a DM addressed to a user id lands in a D… conversation
     error: str = ""
@@ -176,25 +176,25 @@ def _deactivated(deps: Deps, message: OutboundMessage) -> bool:
 
 def _record(session, deps: Deps, message: OutboundMessage, outcome: Outcome, report: DrainReport) -> None:
     now = deps.clock.now()
-    if outcome.kind in ("retry", "uncertain") and now - message.created_at >= MAX_AGE:
-        outcome.kind, outcome.error = "dead", f"gave up after {message.attempts} attempts: {outcome.error}"
-    if outcome.kind == "sent":
+    if outcome.result in ("retry", "uncertain") and now - message.created_at >= MAX_AGE:
+        outcome.result, outcome.error = "dead", f"gave up after {message.attempts} attempts: {outcome.error}"
+    if outcome.result == "sent":
         changes = {"status": "sent", "result_ts": outcome.ts, "sent_at": now, "last_error": "",
                    "channel": outcome.channel or message.channel}
-    elif outcome.kind == "dead":
+    elif outcome.result == "dead":
         changes = {"status": "dead", "last_error": outcome.error[:500]}
     else:
         # "uncertain" stays in flight, so the next attempt looks before it posts again.
-        changes = {"status": "pending" if outcome.kind == "retry" else "sending", "last_error": outcome.error[:500],
+        changes = {"status": "pending" if outcome.result == "retry" else "sending", "last_error": outcome.error[:500],
                    "next_attempt_at": now + backoff(message.attempts, outcome.retry_after)}
     if not finish(session=session, message_id=message.id, attempt=message.attempts, **changes):
         log.warning("outbound %s: lease lost to another sender; its result stands", message.idempotency_key)
         return
-    if outcome.kind == "sent":
+    if outcome.result == "sent":
         _note_record_message(session, message, outcome)
         report.sent += 1
         report.recovered += outcome.recovered
-    elif outcome.kind == "dead":
+    elif outcome.result == "dead":
         report.dead += 1
         log.warning("outbound %s (%s) failed for good: %s", message.idempotency_key, message.method, outcome.error)
         tell_leads(session=session, message=message, error=outcome.error, now=now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.edits import edit_message
+from bot.posts import edit_message
 from bot.notifier import drain_outbox
 from bot.services.agendas import agenda_key, agenda_payload, posted_at, queue_agenda
 from bot.services.errors import UserError

@@ -72,7 +72,7 @@ def _tell_user(body: dict, client: WebClient, respond: Respond | None, text: str
         except SlackApiError:
             pass
     if user:
-        try:
+        try:  # directly, not through the outbox: this is the error path, where the database may be what failed
             client.chat_postMessage(channel=user, text=text)
         except SlackApiError as exc:
             log.warning("could not tell %s about an error: %s", user, exc.response.get("error"))

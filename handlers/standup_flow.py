@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.edits import edit_message
+from bot.posts import edit_message
 from bot.notifier import drain_outbox
 from bot.services.standup_digest import digest_payload, posted_digest, queue_digest
 from bot.services.standups import Update, ensure_run, program_day, record_answer

@@ -82,7 +82,7 @@ def send(deps: Deps, client: WebClient, item: Item, queued: Queued) -> Queued:
     the message landed."""
     if queued.claimed:
         for message, outcome in send_claimed(deps, client, queued.claimed, home=queued.home):
-            if message.idempotency_key == post_key(item) and outcome.kind == "sent" and outcome.ts:
+            if message.idempotency_key == post_key(item) and outcome.result == "sent" and outcome.ts:
                 item.message_channel, item.message_ts = outcome.channel or message.channel, outcome.ts
         queued.posted = bool(item.message_ts)
         return queued

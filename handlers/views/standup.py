@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.posts import post_message
 from bot.ids import Action, Callback
 from bot.services.errors import UserError
 from bot.services.standups import ANSWER_LIMIT, Update, trimmed
@@ -43,7 +46,10 @@ def on_answer_submitted(ack: Ack, body: dict, view: dict, client: WebClient, con
         raise UserError("This stand-up prompt was for someone else.", "/standup")
     _, late = answer(client, deps, program, user_id, Update(**texts), "modal", run_id=run.id)
     note = " It's after the cutoff, so it's marked late." if late else ""
-    client.chat_postMessage(channel=user_id, text=f":white_check_mark: Got your stand-up for {run.day}.{note}")
+    # Keyed on the request (bot/inbox): a request run again after a crash confirms once.
+    post_message(client, deps, key=f"standup.modal:{context.get('inbox_id') or secrets.token_hex(8)}",
+                 team_id=team_id, channel=user_id, program_id=program.id,
+                 text=f":white_check_mark: Got your stand-up for {run.day}.{note}")
 
 
 def register(app: App) -> None:

@@ -1,6 +1,7 @@
-"""Edits of a message the bot posted (a digest, an agenda), sent through the outbox like everything else:
-queued under their own key, the older unsent edits of the same message dropped (the newest carries the
-whole message), and sent at once; what Slack refuses for now is retried by the drain."""
+"""A listener's own posts and edits, sent through the outbox like everything else: queued under a key of
+their own and sent at once; what Slack refuses for now is retried by the drain, and an uncertain post is
+looked up by its key before it is posted again. An edit drops the older unsent edits of the same message
+(the newest carries the whole message)."""
 
 from __future__ import annotations
 
@@ -22,4 +23,13 @@ def edit_message(client: WebClient, deps: Deps, *, of: str, team_id: str, progra
         outbox.enqueue(session=session, key=key, team_id=team_id, method="chat.update", now=deps.clock.now(),
                        program_id=program_id, payload={"channel": channel, "ts": ts, "text": text, "blocks": blocks})
         outbox.drop_older_edits(session=session, prefix=prefix, keep=key)
+    drain_outbox(deps, client, keys=[key], limit=1)
+
+
+def post_message(client: WebClient, deps: Deps, *, key: str, team_id: str, channel: str, text: str,
+                 program_id: int | None = None) -> None:
+    """Post ``text`` to ``channel`` (a person's id for a DM) once, under ``key``."""
+    with deps.session() as session:
+        outbox.enqueue(session=session, key=key, team_id=team_id, method="chat.postMessage", now=deps.clock.now(),
+                       program_id=program_id, payload={"channel": channel, "text": text})
     drain_outbox(deps, client, keys=[key], limit=1)
