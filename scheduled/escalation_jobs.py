@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.blocks.escalations import build_card
 from bot.deps import Deps
+from bot.records.registry import ESCALATING
 from bot.services import escalations
 from scheduled.jobs import Due
 from storage.escalations import sweep_candidates
@@ -40,7 +41,7 @@ class EscalationSweep:
 def sweep(session: Session, *, now: datetime) -> str:
     programs = {program.id: program for program in active_programs(session=session)}
     opened = climbed = 0
-    for item, escalation in sweep_candidates(session=session):
+    for item, escalation in sweep_candidates(session=session, kinds=ESCALATING):
         program = programs.get(item.program_id)
         if program is None:  # archived: its escalations wait where they are
             continue

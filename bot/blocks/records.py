@@ -192,4 +192,5 @@ def record_modal(spec: KindSpec, metadata: dict, tz: str, *, item: Item | None =
             "title": {"type": "plain_text", "text": title[:24]},
             "submit": {"type": "plain_text", "text": "Save"}, "close": {"type": "plain_text", "text": "Cancel"},
             "private_metadata": json.dumps(metadata),
-            "blocks": [_input(f, values.get(f.name), tz) for f in spec.fields if f.in_modal]}
+            "blocks": [_input(f, values.get(f.name), tz) for f in spec.fields
+                       if f.in_modal and (item is None or f.editable)]}

@@ -66,7 +66,7 @@ def find(*, session: Session, program: Program, spec: KindSpec, key: str) -> Ite
     return item
 
 
-def _change(session: Session, item: Item, actor: str, action: str, changes: dict, now: datetime) -> Item:
+def change(session: Session, item: Item, actor: str, action: str, changes: dict, now: datetime) -> Item:
     item.updated_at = now
     item.version = (item.version or 0) + 1
     session.add(item)
@@ -91,7 +91,7 @@ def close(*, session: Session, program: Program, item: Item, actor: str, now: da
     item.status, item.closed_at, item.closed_by, item.close_note = final, now, actor, note
     if details:
         item.details = {**(item.details or {}), **details}
-    return _change(session, item, actor, str(final), {"status": [before, str(final)], "note": note,
+    return change(session, item, actor, str(final), {"status": [before, str(final)], "note": note,
                                                      **({"details": details} if details else {})}, now)
 
 
@@ -99,7 +99,7 @@ def mark(*, session: Session, item: Item, actor: str, now: datetime, status: str
     """Move a closed record to another closed status (a decision superseded by a later one)."""
     before = item.status
     item.status, item.close_note = status, note or item.close_note
-    return _change(session, item, actor, str(status), {"status": [before, str(status)], "note": note}, now)
+    return change(session, item, actor, str(status), {"status": [before, str(status)], "note": note}, now)
 
 
 def reopen(*, session: Session, program: Program, item: Item, actor: str, now: datetime) -> Item:
@@ -109,7 +109,7 @@ def reopen(*, session: Session, program: Program, item: Item, actor: str, now: d
         raise UserError(f"{item.key} is already open.", f"{spec.command} list")
     before = item.status
     item.status, item.closed_at, item.closed_by, item.close_note = OPEN, None, None, ""
-    return _change(session, item, actor, "reopened", {"status": [before, OPEN]}, now)
+    return change(session, item, actor, "reopened", {"status": [before, OPEN]}, now)
 
 
 def assign(*, session: Session, program: Program, item: Item, actor: str, owner_id: str, now: datetime) -> Item:
@@ -118,7 +118,7 @@ def assign(*, session: Session, program: Program, item: Item, actor: str, owner_
         raise UserError(f"<@{owner_id}> already owns {item.key}.", f"{spec_of(item).command} assign {item.key} @dana")
     before = item.owner_id
     item.owner_id = owner_id
-    return _change(session, item, actor, "assigned", {"owner": [before, owner_id]}, now)
+    return change(session, item, actor, "assigned", {"owner": [before, owner_id]}, now)
 
 
 def snooze(*, session: Session, program: Program, item: Item, actor: str, now: datetime, until: datetime) -> Item:
@@ -130,7 +130,7 @@ def snooze(*, session: Session, program: Program, item: Item, actor: str, now: d
                         f"{spec.command} list")
     before = item.snoozed_until.isoformat() if item.snoozed_until else None
     item.snoozed_until = until
-    return _change(session, item, actor, "snoozed", {"snoozed_until": [before, until.isoformat()]}, now)
+    return change(session, item, actor, "snoozed", {"snoozed_until": [before, until.isoformat()]}, now)
 
 
 def edit(*, session: Session, program: Program, item: Item, actor: str, now: datetime,
@@ -148,7 +148,7 @@ def edit(*, session: Session, program: Program, item: Item, actor: str, now: dat
         if old != new:
             changes[field.name] = [_plain(old), _plain(new)]
             field.set(item, new)
-    return _change(session, item, actor, "edited", changes, now) if changes else item
+    return change(session, item, actor, "edited", changes, now) if changes else item
 
 
 def history(*, session: Session, item: Item) -> list[ItemEvent]:

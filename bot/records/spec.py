@@ -31,6 +31,7 @@ class FieldSpec:
     placeholder: str = ""
     to_value: Callable[[str], Any] | None = None  # a select's value as stored (int("3"))
     in_modal: bool = True  # False: set by a verb only (a pending decision's date)
+    editable: bool = True  # False: in the new-record modal only; a verb changes it after (a milestone's date)
 
     @property
     def block_id(self) -> str:
@@ -101,8 +102,13 @@ class KindSpec:
     escalates: bool = False  # has escalation rules (bot/services/escalation_rules)
     reminds: bool = False  # the owner is reminded on the due morning (their zone) and when it is overdue
     overdue_to_leads: bool = False  # overdue, it also goes to the program's escalation channel
-    # (session=, program=, item=, actor=, now=) -> the other records a new one changed
+    # (session=, program=, item=, actor=, now=, draft=) -> the other records a new one changed
     after_create: tuple[Callable[..., list[Any]], ...] = ()
+    # An open record of this kind linked to a milestone: why it puts that milestone at risk, or None.
+    # (item, program, now) -> reason; a kind without it never concerns a milestone.
+    milestone_concern: Callable[[Any, Any, datetime], str | None] | None = None
+    # Escalation rules of the kind, in priority order: (rule name, (item, program, now) -> reason or None).
+    escalation_rules: tuple[tuple[str, Callable[[Any, Any, datetime], str | None]], ...] = ()
 
     @property
     def command(self) -> str:

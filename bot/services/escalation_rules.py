@@ -54,12 +54,20 @@ def _review_overdue(item: Item, program: Program, now: datetime) -> str | None:
     return None
 
 
+def _kinds_rules() -> tuple[Rule, ...]:
+    """The rules each later kind brings in its spec (`KindSpec.escalation_rules`)."""
+    from bot.records.registry import KINDS
+
+    return tuple(Rule(name, (spec.name,), check) for spec in KINDS for name, check in spec.escalation_rules)
+
+
 # In priority order: an item crossing several is escalated under the first.
 RULES: tuple[Rule, ...] = (
     Rule("critical_blocker", ("blocker",), _critical),
     Rule("blocker_past_sla", ("blocker",), _past_sla),
     Rule("risk_score", ("risk",), _risk_score),
     Rule("risk_review_overdue", ("risk",), _review_overdue),
+    *_kinds_rules(),
 )
 
 

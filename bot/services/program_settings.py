@@ -66,10 +66,17 @@ class StatusReportSettings(Section):
     channel: Annotated[str, Field(max_length=32)] = ""  # "" = the program's channel
 
 
+class MilestoneSettings(Section):
+    """A milestone slipped past its baseline by more than ``slip_tolerance_days`` working days is off track."""
+
+    slip_tolerance_days: Annotated[int, Field(ge=0, le=250)] = 5
+
+
 class ProgramSettings(Section):
     blockers: BlockerSettings = BlockerSettings()
     escalations: EscalationSettings = EscalationSettings()
     status_report: StatusReportSettings = StatusReportSettings()
+    milestones: MilestoneSettings = MilestoneSettings()
 
 
 SECTIONS = tuple(ProgramSettings.model_fields)

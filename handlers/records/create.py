@@ -26,7 +26,7 @@ def create_record(client: WebClient, deps: Deps, program: Program, spec: KindSpe
         item = service.create(session=session, program=program, spec=spec, draft=draft, author_id=author_id, now=now,
                               source_link=source_link, inbox_id=inbox_id, details=details)
         others = [other for hook in spec.after_create
-                  for other in hook(session=session, program=program, item=item, actor=author_id, now=now)]
+                  for other in hook(session=session, program=program, item=item, actor=author_id, now=now, draft=draft)]
         session.flush()
         queued = message.queue_sync(session=session, program=program, item=item, now=now, new_owner_by=author_id)
         for other in others:  # records the new one changed (a decision it supersedes): their messages too

@@ -36,10 +36,10 @@ def _end_of_day(raw: str, tz: str) -> datetime:
     return datetime.combine(day, END_OF_DAY, tzinfo=zone(tz)).astimezone(zone("UTC"))
 
 
-def read_form(spec: KindSpec, view: dict, tz: str, now: datetime) -> tuple[Draft, dict[str, str]]:
+def read_form(spec: KindSpec, view: dict, tz: str, now: datetime, *, editing: bool = False) -> tuple[Draft, dict[str, str]]:
     values, errors, read = ViewValues(view), {}, {}
     when = None
-    for field in (f for f in spec.fields if f.in_modal):
+    for field in (f for f in spec.fields if f.in_modal and (f.editable or not editing)):
         if field.input in ("text", "long_text"):
             text = values.text(field.block_id, A)
             value = tidy(text) if field.name == "title" else text.strip()
@@ -73,7 +73,7 @@ def on_record_submitted(ack: Ack, body: dict, view: dict, client: WebClient, con
     metadata = metadata_of(view)
     tz = user_timezone(client, deps, team_id, user_id)
     now = deps.clock.now()
-    draft, errors = read_form(spec, view, tz, now)
+    draft, errors = read_form(spec, view, tz, now, editing="item_id" in metadata)
     if errors:
         ack(response_action="errors", errors=errors)
         return

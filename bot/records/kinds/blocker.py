@@ -43,6 +43,12 @@ def parse(text: str, tz: str, now: datetime) -> Draft:
                  {"severity": severity, "due": due.at if due else None}, due)
 
 
+def _concerns_milestone(item, program, now) -> str | None:
+    if item.severity in ("high", "critical"):
+        return f"is an open {item.severity} blocker"
+    return None
+
+
 def _understood(item, when) -> str:
     due = f", due {when.describe()}" if when else ""
     return f"severity {item.severity}{due}"
@@ -68,4 +74,5 @@ SPEC = KindSpec(
     thread_prefixes=("blocker",),
     shortcut_name="Log as blocker",
     escalates=True,
+    milestone_concern=_concerns_milestone,
 )

@@ -65,6 +65,15 @@ def _facts(item, tz) -> list[tuple[str, str]]:
     return facts
 
 
+def _concerns_milestone(item, program, now) -> str | None:
+    from bot.services.program_settings import settings_of
+
+    threshold = settings_of(program).escalations.risk_threshold
+    if item.score is not None and item.score >= threshold:
+        return f"is a risk scoring {item.score} (threshold {threshold})"
+    return None
+
+
 def _understood(item, when) -> str:
     review = f", review {when.describe()}" if when else ""
     return f"score {item.score} (P{item.probability} × I{item.impact}){review}"
@@ -96,4 +105,5 @@ SPEC = KindSpec(
     thread_prefixes=("risk",),
     shortcut_name="Log as risk",
     escalates=True,
+    milestone_concern=_concerns_milestone,
 )
