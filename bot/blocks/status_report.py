@@ -9,7 +9,8 @@ from bot.blocks.home import RAG_ICON
 from bot.blocks.raid import SEVERITY_ICON, local_date
 from bot.blocks.text import clip, message_text, mrkdwn
 from bot.services.raid import describe_age
-from bot.services.status_report import StatusReport
+from bot.blocks.milestones import done_line, milestone_line, slip_line
+from bot.services.status_report import NEXT_MILESTONES, StatusReport
 
 MAX_LINES = 8
 KEYS_PER_OWNER = 5
@@ -71,6 +72,7 @@ def build_status_report(report: StatusReport) -> list[dict]:
         f"{'+' if exposure_change > 0 else ''}{exposure_change} this week",
         f"*Open*\n{len(report.open_blockers)} blocker(s), {report.open_risks} risk(s)",
     ]))
+    blocks.append(_milestones(report))
     blocks.append(kit.divider())
     if report.highlights:
         blocks.append(_section("Highlights from stand-ups",
@@ -100,9 +102,40 @@ def build_status_report(report: StatusReport) -> list[dict]:
         + (_capped(closed, len(report.closed_items), FIELD_MAX - 40) if closed else "none"),
     ]))
     blocks.append(kit.context(
-        "RAG: red = a critical blocker, 3+ blockers past SLA or a risk scoring 20+; amber = a blocker past "
-        "SLA, a risk at or above the threshold or an overdue review. Details: `/blocker list all`, `/risk list top`."))
+        "RAG: red = a critical blocker, 3+ blockers past SLA, a risk scoring 20+ or a milestone off track; amber = "
+        "a blocker past SLA, a risk at or above the threshold, an overdue review or a milestone at risk. Details: "
+        "`/blocker list all`, `/risk list top`, `/milestone list`."))
     return blocks
+
+
+def _milestones(report: StatusReport) -> kit.Block:
+    """Next three milestones with their status, the week's slips with their reasons, what was done."""
+    program = report.program
+    lines = [f"• {milestone_line(m, report.assessed[m.id], program)}"
+             for m in report.milestones[:NEXT_MILESTONES]]
+    if len(report.milestones) > NEXT_MILESTONES:
+        lines.append(f"_…and {len(report.milestones) - NEXT_MILESTONES} more: `/milestone list`_")
+    if report.slips:
+        lines.append(f"*Slips this week ({len(report.slips)})*")
+        lines += [f"• {slip_line(m, slip)}" for m, slip in report.slips[:MAX_LINES]]
+    if report.milestones_done:
+        lines.append(f"*Done this week ({len(report.milestones_done)})*")
+        lines += [f"• {done_line(m)}" for m in report.milestones_done[:MAX_LINES]]
+    if not lines:
+        return _section("Milestones", "No milestones yet: `/milestone <name> due <date>` adds one.")
+    return _section("Milestones", _clip_lines(lines, SECTION_MAX - 40))
+
+
+def _clip_lines(lines: list[str], limit: int) -> str:
+    """Whole lines up to ``limit`` characters (the milestones section has its own sub-headings)."""
+    out, length = [], 0
+    for line in lines:
+        if length + len(line) + 1 > limit - 30:
+            out.append(f"_…and {len(lines) - len(out)} more lines_")
+            break
+        out.append(line)
+        length += len(line) + 1
+    return "\n".join(out)
 
 
 def decision_line(item) -> str:

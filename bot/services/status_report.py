@@ -2,11 +2,13 @@
 closed items, top risks with their score trend, ageing blockers, the week's decisions, overdue action
 items by owner, and KPIs.
 
-RAG rules (over what is open now; milestones join them when they exist):
-- **Red**: an open critical blocker, three or more blockers past their SLA, or an open risk scoring 20+.
-- **Amber**: a blocker past its SLA, a risk at or above the program's escalation threshold, or a risk
-  whose review date has passed.
+RAG rules (over what is open now):
+- **Red**: an open critical blocker, three or more blockers past their SLA, an open risk scoring 20+, or
+  a milestone off track.
+- **Amber**: a blocker past its SLA, a risk at or above the program's escalation threshold, a risk
+  whose review date has passed, or a milestone at risk.
 - **Green**: none of those.
+(Milestones' own status rules are in bot/services/milestones.py.)
 
 A fixed handful of queries per program, each bounded by the week (or by what is open), so composing a
 report costs the same after a year of history as after a week.
@@ -25,6 +27,9 @@ from bot.records.kinds import action as action_kind
 from bot.records.kinds import blocker as blocker_kind
 from bot.records.kinds import risk as risk_kind
 from bot.records.kinds import decision as decision_kind
+from bot.records.kinds import milestone as milestone_kind
+from bot.records.kinds.milestone import Track
+from bot.services.milestones import Assessment, assess, slips_since, upcoming
 from bot.services.escalation_rules import risk_threshold
 from bot.services.program_settings import StatusReportSettings, settings_of
 from bot.services.raid import past_sla, top_risks
@@ -45,6 +50,8 @@ MAX_HIGHLIGHTS = 6
 # The kinds the report is about, by their specs (a new kind is never taken for one of them).
 ACTION, DECISION = action_kind.SPEC.name, decision_kind.SPEC.name
 BLOCKER, RISK = blocker_kind.SPEC.name, risk_kind.SPEC.name
+MILESTONE = milestone_kind.SPEC.name
+NEXT_MILESTONES = 3
 
 
 @dataclass
@@ -72,11 +79,22 @@ class StatusReport:
     risk_exposure: int
     risk_exposure_week_ago: int
     decisions: list[Item] = field(default_factory=list)  # decided this week, in the order they were
+    milestones: list[Item] = field(default_factory=list)  # open, soonest forecast first
+    assessed: dict[int, Assessment] = field(default_factory=dict)
+    slips: list[tuple[Item, dict]] = field(default_factory=list)  # moves made this week, with their reasons
+    milestones_done: list[Item] = field(default_factory=list)  # done this week
     overdue_actions: list[tuple[str, list[Item]]] = field(default_factory=list)  # (owner, theirs), most overdue first
 
 
-def rag_status(program: Program, blockers: list[Item], risks: list[Item], now: datetime,
-               late: list[Item] | None = None) -> tuple[str, list[str]]:
+def rag_status(program: Program, open_items: list[Item], now: datetime, late: list[Item] | None = None,
+               assessed: dict[int, Assessment] | None = None) -> tuple[str, list[str]]:
+    """The program's RAG and its reasons, from its open records (the rules above)."""
+    blockers = [i for i in open_items if i.kind == BLOCKER]
+    risks = [i for i in open_items if i.kind == RISK]
+    milestones = [i for i in open_items if i.kind == MILESTONE]
+    assessed = assess(program, milestones, open_items, now) if assessed is None else assessed
+    off = [m for m in milestones if assessed[m.id].track == Track.OFF_TRACK]
+    shaky = [m for m in milestones if assessed[m.id].track == Track.AT_RISK]
     critical = [b for b in blockers if b.severity == "critical"]
     late = [b for b in blockers if past_sla(b, program, now)] if late is None else late
     severe = [r for r in risks if (r.score or 0) >= RED_RISK_SCORE]
@@ -87,6 +105,9 @@ def rag_status(program: Program, blockers: list[Item], risks: list[Item], now: d
         red.append(f"{len(late)} blockers past their SLA")
     if severe:
         red.append(f"{len(severe)} risk(s) scoring {RED_RISK_SCORE}+: {', '.join(r.key for r in severe[:5])}")
+    if off:
+        red.append(f"{len(off)} milestone(s) off track: " + ", ".join(
+            f"{m.key} ({assessed[m.id].reasons[0]})" if assessed[m.id].reasons else m.key for m in off[:3]))
     if red:
         return "red", red
     threshold = risk_threshold(program)
@@ -99,9 +120,12 @@ def rag_status(program: Program, blockers: list[Item], risks: list[Item], now: d
     overdue = [r for r in risks if r.review_at is not None and r.review_at < now]
     if overdue:
         amber.append(f"{len(overdue)} risk review(s) overdue")
+    if shaky:
+        amber.append(f"{len(shaky)} milestone(s) at risk: " + ", ".join(
+            f"{m.key} ({assessed[m.id].reasons[0]})" if assessed[m.id].reasons else m.key for m in shaky[:3]))
     if amber:
         return "amber", amber
-    return "green", ["no critical or late blockers, no risk at or above the threshold"]
+    return "green", ["no critical or late blockers, no risk at or above the threshold, no milestone at risk"]
 
 
 # The report's queries are built once, with bound parameters: building a select (and its cache key) on
@@ -267,7 +291,9 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
     closed_week = [i for i in recent if i.closed_at > since]
     new_items = [i for i in [*open_items, *closed_week] if i.created_at > since]
     late = [b for b in blockers if past_sla(b, program, now)]
-    rag, reasons = rag_status(program, blockers, risks, now, late)
+    plan = [i for i in open_items if i.kind == MILESTONE]
+    assessed = assess(program, plan, open_items, now)
+    rag, reasons = rag_status(program, open_items, now, late, assessed)
     late_ids = {b.id for b in late}
     ageing = sorted(blockers, key=lambda b: (b.id not in late_ids, b.created_at))
     trends = _scores_week_ago(session, program, [*risks, *[r for r in closed_week if r.kind == RISK]], since)
@@ -288,6 +314,10 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
         participation=participation_rate(stats), blocker_mttr_hours=mttr,
         risk_exposure=sum(r.score or 0 for r in risks), risk_exposure_week_ago=week_ago_exposure,
         decisions=decided, overdue_actions=overdue_by_owner(open_items, now),
+        milestones=upcoming(plan), assessed=assessed,
+        slips=sorted(((m, s) for m in [*plan, *closed_week] if m.kind == MILESTONE for s in slips_since(m, since)),
+                     key=lambda pair: pair[1]["at"]),
+        milestones_done=[i for i in closed_week if i.kind == MILESTONE and i.status == milestone_kind.MilestoneStatus.DONE],
     )
 
 

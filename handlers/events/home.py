@@ -26,10 +26,10 @@ def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> N
         led = [p for p in programs if user_id in p.leads]
         open_items = open_items_of(session=session, program_ids=[p.id for p in programs])
     by_program = {p.id: p for p in programs}
-    open_by = {(p.id, kind): [] for p in led for kind in ("blocker", "risk")}
+    open_by: dict[int, list] = {p.id: [] for p in led}
     for item in open_items:
-        open_by.setdefault((item.program_id, item.kind), []).append(item)
-    # The RAG rules read a program's open blockers and risks (bot/services/status_report.py).
-    rags = {p.id: rag_status(p, open_by[(p.id, "blocker")], open_by[(p.id, "risk")], now) for p in led}
+        open_by.setdefault(item.program_id, []).append(item)
+    # The RAG rules read a program's open records (bot/services/status_report.py).
+    rags = {p.id: rag_status(p, open_by[p.id], now) for p in led}
     owned = [(i, by_program[i.program_id]) for i in open_items if i.owner_id == user_id]
     client.views_publish(user_id=user_id, view=build_home(user_id, led, rags=rags, owned=owned, now=now))

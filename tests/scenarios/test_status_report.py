@@ -146,3 +146,38 @@ def test_the_report_lists_the_weeks_decisions_and_overdue_actions_by_owner(slack
     overdue = body.split("Overdue actions (2)*")[1].split("New this week")[0]
     bob, carol = overdue.index("<@U0BOB> (1): *A-1* send the plan to legal (due "), overdue.index("<@U0CAROL> (1): *A-3*")
     assert bob < carol and "A-2" not in overdue and "A-4" not in overdue  # done, and not due yet
+
+
+def test_milestones_drive_the_rag_and_have_their_section(slack, bot, deps, sandbox, clock):
+    cmd(slack, bot, "Design signed off due dec 4", name="/milestone")
+    cmd(slack, bot, "Beta due dec 18 after M-1", name="/milestone")
+    cmd(slack, bot, "GA due jan 15", name="/milestone")
+    cmd(slack, bot, "Docs due jan 29", name="/milestone")
+    cmd(slack, bot, "")
+    green = reports(sandbox)[-1]
+    assert green.args["text"] == "Status of program-apollo: GREEN"
+    body = text_of(green)
+    assert "*Milestones*" in body and "*M-1* Design signed off — Fri 4 Dec 2026" in body
+    assert "*M-4* Docs —" not in body and "…and 1 more: `/milestone list`" in body  # the next three only
+
+    cmd(slack, bot, "auth vendor may not deliver p:4 i:4", name="/risk")
+    cmd(slack, bot, "link M-2 R-1", name="/milestone")
+    clock.advance(timedelta(minutes=1))  # a report a minute: the same minute's is the same report
+    cmd(slack, bot, "")
+    amber = reports(sandbox)[-1]
+    assert amber.args["text"] == "Status of program-apollo: AMBER"
+    assert "1 milestone(s) at risk: M-2 (R-1 is a risk scoring 16 (threshold 15))" in text_of(amber)
+
+    cmd(slack, bot, "move M-1 dec 16 reason: legal asked for a second review", name="/milestone")
+    clock.advance(timedelta(minutes=1))
+    cmd(slack, bot, "")
+    red = reports(sandbox)[-1]
+    body = text_of(red)
+    assert red.args["text"] == "Status of program-apollo: RED"
+    assert "1 milestone(s) off track: M-1 (slipped 8 working days past its baseline" in body
+    assert "*Slips this week (1)*" in body and "legal asked for a second review" in body
+
+    cmd(slack, bot, "done M-1", name="/milestone")
+    clock.advance(timedelta(minutes=1))
+    cmd(slack, bot, "")
+    assert "*Done this week (1)*" in text_of(reports(sandbox)[-1])

@@ -63,7 +63,7 @@ def parse_pending(text: str, tz: str, now: datetime) -> Draft:
     return Draft(g.title_of(rest, PENDING_EXAMPLE, "the question"), owner, {"due": by.at, "deciders": [owner]}, by)
 
 
-def supersede(*, session, program, item, actor, now) -> list:
+def supersede(*, session, program, item, actor, now, **_) -> list:
     """A decision that supersedes another marks the older one superseded, both ways linked."""
     key = (item.details or {}).get("supersedes")
     if not key:
