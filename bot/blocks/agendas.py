@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot.blocks import kit
 from bot.blocks import home
 from bot.blocks.home import item_line
+from bot.blocks.milestones import milestone_line
 from bot.blocks.raid import local_date
 from bot.blocks.text import clip, message_text, mrkdwn
 from bot.ids import Action
@@ -96,6 +97,9 @@ def build_agenda(content: AgendaContent) -> list[dict]:
         _section(fit_lines(f"*Open blockers* ({len(blockers)}, oldest first)", blockers, "None open. :tada:")),
         _section(fit_lines(risk_heading, risks, "None open.")),
         _section(fit_lines("*Due or overdue* (before the next meeting)", due, "Nothing due.")),
+        _section(fit_lines("*Milestones* (due in the next two weeks, or slipping)",
+                           [milestone_line(m, content.assessed[m.id], content.program) for m in content.milestones],
+                           "None due or slipping.")),
         *_action_rows("*Action items from last meeting*", content.last_actions, tz, ACTION_ROWS["last"],
                       "None recorded."),
         *_action_rows("*Carry-over* (still open from earlier meetings)", content.carry_over, tz,

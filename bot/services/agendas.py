@@ -17,6 +17,9 @@ from sqlmodel import Session
 from bot.blocks.agendas import agenda_text, build_agenda
 from bot.records.kinds import action as action_kind
 from bot.records.kinds import decision as decision_kind
+from bot.records.kinds import milestone as milestone_kind
+from bot.records.kinds.milestone import Track
+from bot.services.milestones import Assessment, assess, slips_since, upcoming
 from bot.services.meetings import meeting_zone, next_occurrence
 from bot.services.raid import top_risks
 from storage import agendas as store
@@ -28,7 +31,9 @@ from storage.raid_models import Item
 
 TOP_RISKS = 5
 ACTION, DECISION = action_kind.SPEC.name, decision_kind.SPEC.name
-AGENDA_ITEM_KINDS = ("blocker", "risk", ACTION)  # the open ones, read together
+MILESTONE = milestone_kind.SPEC.name
+AGENDA_ITEM_KINDS = ("blocker", "risk", ACTION, MILESTONE)  # the open ones, read together
+MILESTONES_AHEAD = timedelta(days=14)  # milestones due within two weeks of the meeting are listed
 MEETING_KINDS = (ACTION, DECISION)  # what a meeting records in its agenda's thread
 AGENDA_EVENT = "tpmbot_agenda"
 
@@ -59,6 +64,9 @@ class AgendaContent:
     actions: list[Item] = field(default_factory=list)  # recorded in this agenda's thread
     decisions: list[Item] = field(default_factory=list)
     due_actions: list[int] = field(default_factory=list)
+    milestones: list[Item] = field(default_factory=list)  # due in the next two weeks, or slipping
+    assessed: dict[int, Assessment] = field(default_factory=dict)
+    program: Program | None = None  # its working days measure the milestones' slips
 
     def covered(self) -> dict:
         return {"blockers": [i.id for i in self.blockers], "risks": [i.id for i in self.risks],
@@ -71,9 +79,15 @@ def compose_agenda(*, session: Session, program: Program, meeting: Meeting, agen
     """What the agenda shows, from the record as it is now. A fixed number of queries, whatever the history.
     ``new``: the agenda row was created by this transaction just now, so nothing can refer to it yet (its
     actions and decisions are recorded in its thread, once it is posted) and they are not looked up."""
-    content = AgendaContent(program.name, meeting.name, agenda.occurs_at, meeting_zone(meeting, program), now)
+    content = AgendaContent(program.name, meeting.name, agenda.occurs_at, meeting_zone(meeting, program), now,
+                            program=program)
     items = raid_store.open_items_by_kind(session=session, program_id=program.id, kinds=AGENDA_ITEM_KINDS)
     content.blockers, open_risks, actions = items["blocker"], items["risk"], items[ACTION]
+    plan = items[MILESTONE]
+    content.assessed = assess(program, plan, [i for kind in AGENDA_ITEM_KINDS for i in items[kind]], now)
+    content.milestones = [m for m in upcoming(plan) if m.due_at <= agenda.occurs_at + MILESTONES_AHEAD
+                          or content.assessed[m.id].track in (Track.AT_RISK, Track.OFF_TRACK)
+                          or slips_since(m, now - timedelta(days=7))]
     content.open_risks = len(open_risks)
     content.risks = top_risks(open_risks, TOP_RISKS)
     previous = store.previous_agenda(session=session, agenda=agenda)

@@ -354,3 +354,18 @@ def test_a_private_programs_agenda_is_not_posted_in_a_public_channel(slack, bot,
     bot.wait_idle()
     with deps.session() as session:
         assert [m.channel_id for m in session.exec(select(Meeting))] == ["C0LEADERS"]
+
+
+def test_the_agenda_lists_milestones_due_in_two_weeks_or_slipping(slack, bot, deps, workspace, sandbox):
+    set_up_meeting(slack, bot, workspace)
+    cmd(slack, bot, "Design review due dec 9", name="/milestone")
+    cmd(slack, bot, "Beta due mar 1", name="/milestone")
+    cmd(slack, bot, "GA due feb 1", name="/milestone")
+    cmd(slack, bot, "move M-3 feb 5 reason: the store review takes longer", name="/milestone")
+    sandbox.clear_calls()
+    cmd(slack, bot, "")
+    text = blocks_text(agenda_posts(sandbox)[-1])
+    assert "*Milestones* (due in the next two weeks, or slipping)" in text
+    assert "*M-1* Design review — Wed 9 Dec 2026" in text  # due within two weeks
+    assert "*M-3* GA — Fri 5 Feb 2027, slipped 4 working days" in text  # slipped this week
+    assert "*M-2*" not in text  # neither soon nor slipping
