@@ -4,7 +4,8 @@ meeting agenda due in the same minute, plus the escalation sweep.
     python -m bench.busiest_tick [--programs 500] [--members 20] [--days 90] [--database-url URL]
 
 Data: programs × members × days of stand-up history (500 × 20 × 90 = 900k answers), 60 RAID items a
-program (30k), half of them closed, a weekly meeting with its past agendas, each with the 10 action items
+program (30k), half of them closed, 20 milestones a program (10k; a quarter done, some slipped, each after
+the one before and linked to a blocker and a risk), a weekly meeting with its past agendas, each with the 10 action items
 (half of them done) and 5 decisions recorded in its thread, as records (90 days: 180 a program, 90k).
 Every program runs on Berlin time with its cutoff and its weekly
 report at Friday 16:00, so one tick composes and queues all of them (Slack I/O excluded: sending is the
@@ -65,7 +66,7 @@ def _chunks(connection, table, rows):
         connection.execute(insert(table), rows[i:i + CHUNK])
 
 
-def build(url: str, programs: int, members: int, days: int, seed: int = 7) -> None:
+def build(url: str, programs: int, members: int, days: int, seed: int = 7, milestones: int = 20) -> None:
     rng = random.Random(seed)
     engine = make_engine(url)
     upgrade(engine)
@@ -126,7 +127,30 @@ def build(url: str, programs: int, members: int, days: int, seed: int = 7) -> No
                         "closed_at": closed})
                     events.append({"item_id": item_id, "actor_id": users[p][0], "action": "created", "changes": {},
                                    "at": created})
-            for kind, count in (("blocker", 40), ("risk", 20)):
+            for n in range(1, milestones + 1):  # the plan: a milestone every ~2 weeks, a quarter of them done
+                item_id += 1
+                baseline = FRIDAY + timedelta(days=14 * (n - milestones // 4))
+                forecast = baseline + timedelta(days=rng.choice([0, 0, 0, 3, 10]))
+                done = baseline < FRIDAY
+                created = t0 - timedelta(days=30)
+                slips = ([{"from": baseline.isoformat(), "to": forecast.isoformat(), "reason": "vendor late",
+                           "by": users[p][0], "at": (t0 - timedelta(days=rng.randrange(1, 20))).isoformat()}]
+                         if forecast != baseline else [])
+                items.append({
+                    "id": item_id, "program_id": p + 1, "kind": "milestone", "number": n, "title": f"milestone {n}",
+                    "key": f"M-{n}", "version": 1, "closed_by": users[p][0] if done else None,
+                    "details": {"baseline": baseline.isoformat(), "forecast": forecast.isoformat(),
+                                "after": [f"M-{n - 1}"] if n > 1 else [], "slips": slips,
+                                "links": [f"B-{rng.randint(1, 40)}", f"R-{rng.randint(1, 20)}"]},
+                    "owner_id": users[p][n % members], "reporter_id": users[p][0],
+                    "status": "done" if done else "open", "mitigation": "", "severity": None, "probability": None,
+                    "impact": None, "due_at": datetime.combine(forecast, datetime.max.time(), tzinfo=timezone.utc),
+                    "review_at": None, "source_link": "", "message_channel": None, "message_ts": None,
+                    "close_note": "", "created_at": created, "updated_at": created,
+                    "closed_at": datetime.combine(forecast, datetime.min.time(), tzinfo=timezone.utc) if done else None})
+                events.append({"item_id": item_id, "actor_id": users[p][0], "action": "created", "changes": {},
+                               "at": created})
+            for kind, count in (("blocker", 40), ("risk", 20), ("milestone", milestones)):
                 connection.execute(insert(ItemCounter.__table__), [{"program_id": p + 1, "kind": kind,
                                                                      "last_number": count}])
         # A weekly sync every Friday at 17:00 with its agenda an hour ahead: due in the same tick. Its past
@@ -225,6 +249,7 @@ def main() -> int:
     parser.add_argument("--programs", type=int, default=500)
     parser.add_argument("--members", type=int, default=20)
     parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--milestones", type=int, default=20, help="milestones a program (a quarter done)")
     parser.add_argument("--database-url", default="", help="an empty PostgreSQL database (default: SQLite files)")
     parser.add_argument("--tick", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -237,7 +262,7 @@ def main() -> int:
         for label, days in [*runs, (f"{args.days} days of history", args.days)]:
             url = args.database_url or f"sqlite:///{data}/{days}.db"
             began = time.perf_counter()
-            build(url, args.programs, args.members, days)
+            build(url, args.programs, args.members, days, milestones=args.milestones)
             built = time.perf_counter() - began
             results[label] = result = measure(url)
             per_program = result["statements"] / args.programs
