@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlite3
 import threading
 import time
@@ -30,6 +32,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_overfl
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            json_deserializer=_json_loads,
             **({} if database in ("", ":memory:") else {"pool_size": pool_size, "max_overflow": max_overflow}),
         )
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -44,6 +47,12 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_overfl
     if backend == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
+
+
+def _json_loads(text: str):
+    """JSON columns as SQLite stores them (text): most records' documents are empty, and a tick reads
+    thousands of them, so the empty one is not parsed."""
+    return {} if text == "{}" else json.loads(text)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

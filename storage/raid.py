@@ -8,7 +8,7 @@ from sqlalchemy import String, bindparam, cast, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from storage.raid_models import Item, ItemCounter, ItemEvent
+from storage.raid_models import ITEM_COLUMNS, Item, ItemCounter, ItemEvent, ItemRow
 from storage.read_ahead import MISSING, stash, take
 
 RECORD_EVENT = "tpmbot_record"  # the metadata event type of a record's canonical message
@@ -67,15 +67,17 @@ def open_items_by_kind(*, session: Session, program_id: int, kinds: tuple[str, .
     return found
 
 
-_OPEN_OF_KINDS_OF = (select(Item).where(Item.program_id.in_(bindparam("program_ids", expanding=True)),
+_OPEN_OF_KINDS_OF = (select(*ITEM_COLUMNS).where(Item.program_id.in_(bindparam("program_ids", expanding=True)),
                                         Item.kind.in_(bindparam("kinds", expanding=True)), Item.status == "open")
                      .order_by(Item.created_at, Item.number))
 
 
 def read_ahead_open_items(*, session: Session, program_ids: list[int], kinds: tuple[str, ...]) -> None:
-    """`open_items_by_kind` of each program, read with one query and left for it to take (storage.read_ahead)."""
+    """`open_items_by_kind` of each program, read with one query and left for it to take (storage.read_ahead),
+    as read-only rows (`ItemRow`): what reads ahead only composes."""
     found: dict[int, dict[str, list[Item]]] = {program_id: {kind: [] for kind in kinds} for program_id in program_ids}
-    for item in session.exec(_OPEN_OF_KINDS_OF, params={"program_ids": sorted(found) or [0], "kinds": list(kinds)}):
+    for item in map(ItemRow._make, session.exec(_OPEN_OF_KINDS_OF, params={"program_ids": sorted(found) or [0],
+                                                                      "kinds": list(kinds)})):
         found[item.program_id][item.kind].append(item)
     for program_id, items in found.items():
         stash(session, "raid.open_by_kind", (program_id, kinds), items)

@@ -3,6 +3,7 @@ table, keyed per program (B-7, R-3, A-2, DEC-4), with its history beside it."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import datetime
 from typing import Optional
 
@@ -85,3 +86,16 @@ class ItemEvent(SQLModel, table=True):
     action: str = Field(max_length=32)  # created | resolved | reopened | assigned | updated | closed
     changes: dict = _json(dict)
     at: datetime = _utc()
+
+
+class ItemRow(namedtuple("ItemColumns", [column.key for column in Item.__table__.columns])):
+    """A record read only to be shown (a tick's batch of reports and agendas): its columns as a plain,
+    immutable tuple, without the ORM's per-object state, which costs more than the query for thousands
+    of rows. It answers what `Item` answers (`score`, `is_open`). Make one with `ItemRow._make(row)`."""
+
+    __slots__ = ()
+    score = Item.__dict__["score"]
+    is_open = Item.__dict__["is_open"]
+
+
+ITEM_COLUMNS = tuple(Item.__table__.columns[name] for name in ItemRow._fields)  # the order ItemRow reads

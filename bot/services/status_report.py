@@ -36,7 +36,7 @@ from bot.services.raid import past_sla, top_risks
 from bot.services.standups import away_by_run, participation, participation_rate, read_ahead_away
 from bot.services.timezones import zone
 from storage.models import Program
-from storage.raid_models import Item, ItemEvent
+from storage.raid_models import ITEM_COLUMNS, Item, ItemEvent, ItemRow
 from storage.read_ahead import MISSING, stash, take
 from storage.standup_models import StandupAnswer, StandupRun
 
@@ -142,9 +142,9 @@ _WEEK_RUNS = select(StandupRun.id, StandupRun.day, StandupRun.roster).where(
     StandupRun.program_id == bindparam("program_id"), StandupRun.day > bindparam("first"),
     StandupRun.day <= bindparam("last"))
 # The same, for a batch of reports (`read_ahead`): ordered so each program's rows keep their order.
-_OPEN_ITEMS_OF = (select(Item).where(Item.program_id.in_(bindparam("program_ids", expanding=True)),
+_OPEN_ITEMS_OF = (select(*ITEM_COLUMNS).where(Item.program_id.in_(bindparam("program_ids", expanding=True)),
                                      Item.status == "open").order_by(Item.created_at, Item.id))
-_RECENTLY_CLOSED_OF = (select(Item).where(Item.program_id.in_(bindparam("program_ids", expanding=True)),
+_RECENTLY_CLOSED_OF = (select(*ITEM_COLUMNS).where(Item.program_id.in_(bindparam("program_ids", expanding=True)),
                                           Item.status != "open", Item.closed_at > bindparam("after"))
                        .order_by(Item.closed_at, Item.id))
 _RISK_CHANGES_OF = (select(ItemEvent.id, ItemEvent.item_id, ItemEvent.changes, ItemEvent.at)
@@ -212,9 +212,9 @@ def read_ahead(*, session: Session, reports: list[tuple[Program, datetime]]) -> 
         return
     ids = sorted({program.id for program, _ in reports})
     programs = {program.id: program for program, _ in reports}
-    open_items = _by_program(session.exec(_OPEN_ITEMS_OF, params={"program_ids": ids}))
+    open_items = _by_program(map(ItemRow._make, session.exec(_OPEN_ITEMS_OF, params={"program_ids": ids})))
     after = min(now for _, now in reports) - MTTR_WINDOW
-    closed = _by_program(session.exec(_RECENTLY_CLOSED_OF, params={"program_ids": ids, "after": after}))
+    closed = _by_program(map(ItemRow._make, session.exec(_RECENTLY_CLOSED_OF, params={"program_ids": ids, "after": after})))
     risks: dict[tuple[int, datetime], list[int]] = {}
     days: dict[tuple[int, datetime, datetime], tuple[str, str]] = {}
     for program, now in reports:
