@@ -1,0 +1,161 @@
+"""The roadmap picture: one row per milestone (ordered by forecast), its baseline mark (hollow) and forecast
+mark (filled) joined by a slip bar, today's line, sprint boundaries and month ticks. Status is told three
+ways at once: an Okabe–Ito colour, a marker shape and a word next to the mark (bot/charts/common.py).
+
+Pure: no Slack, no database. The milestone kind builds a ``RoadmapData``; bot/roadmap_posts.py uploads the
+PNG and posts it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from bot.charts.common import (
+    DPI, FONT_SIZE, GREY, INK, LIGHT_GREY, STATUS_STYLES, RenderCache, digest_of, figure_height, month_ticks,
+    new_figure, png_bytes, status_style, style_axes,
+)
+
+STYLE_VERSION = "roadmap/1"  # bump when the drawing changes, so cached and uploaded pictures are redrawn
+NAME_WIDTH = 38  # characters of a milestone's name shown beside its key
+MARKER_SIZE = 9
+
+
+@dataclass(frozen=True)
+class ChartMilestone:
+    key: str            # "M-3"
+    name: str           # plain text (not escaped)
+    baseline: date
+    forecast: date
+    status: str         # "on_track" | "at_risk" | "off_track" | "done"
+    progress: float | None = None   # 0..1 (from a tracker), shown as a label when given
+
+
+@dataclass(frozen=True)
+class RoadmapData:
+    title: str
+    today: date
+    milestones: tuple[ChartMilestone, ...]
+    sprint_starts: tuple[date, ...] = ()   # sprint boundaries to draw as light vertical lines
+
+
+CACHE = RenderCache(size=64)
+
+
+def chart_digest(data: RoadmapData) -> str:
+    """A content hash: the same data (and drawing style) gives the same digest, any change another."""
+    return digest_of(STYLE_VERSION, asdict(data))
+
+
+def render_roadmap(data: RoadmapData) -> bytes:
+    """The roadmap as a PNG, drawn once per content (the in-process cache keyed by `chart_digest`)."""
+    return CACHE.get(chart_digest(data), lambda: draw_roadmap(data))
+
+
+def draw_roadmap(data: RoadmapData) -> bytes:
+    """Draw the PNG, without the cache."""
+    return png_bytes(roadmap_figure(data))
+
+
+def ordered(milestones: tuple[ChartMilestone, ...]) -> list[ChartMilestone]:
+    """Rows top to bottom: by forecast, then baseline, then key number."""
+    def key_number(milestone: ChartMilestone) -> tuple[int, str]:
+        digits = milestone.key.rpartition("-")[2]
+        return (int(digits), milestone.key) if digits.isdigit() else (10**9, milestone.key)
+    return sorted(milestones, key=lambda m: (m.forecast, m.baseline, key_number(m)))
+
+
+def status_text(milestone: ChartMilestone) -> str:
+    """The words beside the forecast mark: status, slip against the baseline, progress."""
+    parts = [status_style(milestone.status).label]
+    slip = (milestone.forecast - milestone.baseline).days
+    if slip:
+        parts.append(f"{slip:+d}d")
+    if milestone.progress is not None:
+        parts.append(f"{round(max(0.0, min(1.0, milestone.progress)) * 100)}%")
+    return " · ".join(parts)
+
+
+def row_label(milestone: ChartMilestone) -> str:
+    name = " ".join(milestone.name.split())
+    if len(name) > NAME_WIDTH:
+        name = name[:NAME_WIDTH - 1].rstrip() + "…"
+    return f"{milestone.key}  {name}"
+
+
+def span(data: RoadmapData) -> tuple[date, date]:
+    """The dates shown: every mark, today and a margin (more on the right, for the status words)."""
+    dates = [data.today] + [d for m in data.milestones for d in (m.baseline, m.forecast)]
+    start, end = min(dates), max(dates)
+    length = max((end - start).days, 28)
+    return start - timedelta(days=max(5, length // 30)), end + timedelta(days=max(14, length // 6))
+
+
+def roadmap_figure(data: RoadmapData) -> Any:
+    """The ``Figure`` (tests inspect its artists; `draw_roadmap` saves it)."""
+    from matplotlib.dates import date2num
+    from matplotlib.lines import Line2D
+
+    rows = ordered(data.milestones)
+    figure = new_figure(figure_height(len(rows)))
+    axes = figure.add_subplot(1, 1, 1)
+    style_axes(axes)
+    axes.set_title(data.title, loc="left", fontsize=FONT_SIZE + 3, color=INK, parse_math=False)
+    start, end = span(data)
+    axes.set_xlim(date2num(start), date2num(end))
+    month_ticks(axes, start, end)
+    for boundary in data.sprint_starts:
+        if start <= boundary <= end:
+            axes.axvline(date2num(boundary), color=LIGHT_GREY, linewidth=1.0, linestyle="-", zorder=1,
+                         gid="sprint")
+    axes.axvline(date2num(data.today), color=INK, linewidth=1.4, linestyle="--", zorder=2, gid="today")
+    if not rows:
+        axes.set_ylim(-1, 1)
+        axes.set_yticks([])
+        axes.text(0.5, 0.5, "No milestones yet", transform=axes.transAxes, ha="center", va="center",
+                  color=GREY, fontsize=FONT_SIZE + 2)
+    else:
+        axes.set_ylim(len(rows) - 0.4, -0.9)  # first row at the top, room above it for "Today"
+        axes.set_yticks(range(len(rows)), labels=[row_label(m) for m in rows], parse_math=False)
+        for y, milestone in enumerate(rows):
+            _draw_row(axes, y, milestone, date2num)
+    axes.text(date2num(data.today), -0.75, " Today", color=INK, fontsize=FONT_SIZE - 1, va="center",
+              ha="left", gid="today-label")
+    handles = [Line2D([], [], linestyle="none", marker=style.marker, markersize=MARKER_SIZE - 1,
+                      markerfacecolor=style.colour, markeredgecolor=INK, markeredgewidth=0.6, label=style.label)
+               for style in STATUS_STYLES.values()]
+    handles += [
+        Line2D([], [], linestyle="none", marker="o", markersize=MARKER_SIZE - 1, markerfacecolor="white",
+               markeredgecolor=INK, markeredgewidth=1.4, label="Baseline (hollow)"),
+        Line2D([], [], linestyle="none", marker="o", markersize=MARKER_SIZE - 1, markerfacecolor=INK,
+               markeredgecolor=INK, label="Forecast (filled)"),
+        Line2D([], [], color=INK, linestyle="--", linewidth=1.4, label="Today"),
+    ]
+    if data.sprint_starts:
+        handles.append(Line2D([], [], color=LIGHT_GREY, linewidth=1.0, label="Sprint start"))
+    legend_in = 0.45  # one row of legend under the axis
+    figure.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=FONT_SIZE - 1,
+                  handletextpad=0.4, columnspacing=1.0, borderaxespad=0.3)
+    figure.tight_layout(rect=(0, legend_in / figure.get_figheight(), 1, 1))
+    return figure
+
+
+def _draw_row(axes: Any, y: int, milestone: ChartMilestone, date2num) -> None:
+    style = status_style(milestone.status)
+    baseline, forecast = date2num(milestone.baseline), date2num(milestone.forecast)
+    if baseline != forecast:
+        axes.plot([baseline, forecast], [y, y], color=style.colour, linewidth=4, alpha=0.45,
+                  solid_capstyle="butt", zorder=3, gid=f"slip:{milestone.key}")
+    axes.plot([baseline], [y], linestyle="none", marker=style.marker, markersize=MARKER_SIZE,
+              markerfacecolor="white", markeredgecolor=style.colour, markeredgewidth=1.8, zorder=4,
+              gid=f"baseline:{milestone.key}")
+    axes.plot([forecast], [y], linestyle="none", marker=style.marker, markersize=MARKER_SIZE,
+              markerfacecolor=style.colour, markeredgecolor=INK, markeredgewidth=0.6, zorder=5,
+              gid=f"forecast:{milestone.key}")
+    axes.annotate(status_text(milestone), (max(baseline, forecast), y), xytext=(9, 0),
+                  textcoords="offset points", va="center", ha="left", fontsize=FONT_SIZE - 1, color=INK,
+                  gid=f"status:{milestone.key}", annotation_clip=False)
+
+
+__all__ = ["CACHE", "ChartMilestone", "DPI", "RoadmapData", "chart_digest", "draw_roadmap", "render_roadmap",
+           "roadmap_figure"]
