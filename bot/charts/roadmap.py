@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.charts.common import (
     DPI, FONT_SIZE, GREY, INK, LIGHT_GREY, STATUS_STYLES, RenderCache, digest_of, figure_height, month_ticks,
-    new_figure, png_bytes, status_style, style_axes,
+    new_figure, png_bytes, set_margins, status_style, style_axes, text_width_px,
 )
 
 STYLE_VERSION = "roadmap/1"  # bump when the drawing changes, so cached and uploaded pictures are redrawn
@@ -116,7 +116,11 @@ def roadmap_figure(data: RoadmapData) -> Any:
                   color=GREY, fontsize=FONT_SIZE + 2)
     else:
         axes.set_ylim(len(rows) - 0.4, -0.9)  # first row at the top, room above it for "Today"
-        axes.set_yticks(range(len(rows)), labels=[row_label(m) for m in rows], parse_math=False)
+        axes.set_yticks([])  # the row labels are plain texts: 30 tick objects cost more than the rest
+        left = axes.get_yaxis_transform()  # x in axes fractions, y in rows
+        for y, milestone in enumerate(rows):
+            axes.text(-0.01, y, row_label(milestone), transform=left, ha="right", va="center", fontsize=FONT_SIZE,
+                      color=INK, parse_math=False, gid=f"row:{milestone.key}")
         for y, milestone in enumerate(rows):
             _draw_row(axes, y, milestone, date2num)
     axes.text(date2num(data.today), -0.75, " Today", color=INK, fontsize=FONT_SIZE - 1, va="center",
@@ -133,10 +137,10 @@ def roadmap_figure(data: RoadmapData) -> Any:
     ]
     if data.sprint_starts:
         handles.append(Line2D([], [], color=LIGHT_GREY, linewidth=1.0, label="Sprint start"))
-    legend_in = 0.45  # one row of legend under the axis
     figure.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=FONT_SIZE - 1,
                   handletextpad=0.4, columnspacing=1.0, borderaxespad=0.3)
-    figure.tight_layout(rect=(0, legend_in / figure.get_figheight(), 1, 1))
+    labels = [row_label(m) for m in rows]
+    set_margins(figure, left_px=text_width_px(figure, labels, FONT_SIZE) + 22 if labels else 24)
     return figure
 
 
