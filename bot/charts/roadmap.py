@@ -104,10 +104,10 @@ def roadmap_figure(data: RoadmapData) -> Any:
     start, end = span(data)
     axes.set_xlim(date2num(start), date2num(end))
     month_ticks(axes, start, end)
-    for boundary in data.sprint_starts:
-        if start <= boundary <= end:
-            axes.axvline(date2num(boundary), color=LIGHT_GREY, linewidth=1.0, linestyle="-", zorder=1,
-                         gid="sprint")
+    sprints = [date2num(boundary) for boundary in data.sprint_starts if start <= boundary <= end]
+    if sprints:  # one collection for every boundary: one artist to draw, however many sprints
+        axes.vlines(sprints, 0, 1, transform=axes.get_xaxis_transform(), colors=LIGHT_GREY, linewidth=1.0,
+                    zorder=1, gid="sprints")
     axes.axvline(date2num(data.today), color=INK, linewidth=1.4, linestyle="--", zorder=2, gid="today")
     if not rows:
         axes.set_ylim(-1, 1)
@@ -121,8 +121,7 @@ def roadmap_figure(data: RoadmapData) -> Any:
         for y, milestone in enumerate(rows):
             axes.text(-0.01, y, row_label(milestone), transform=left, ha="right", va="center", fontsize=FONT_SIZE,
                       color=INK, parse_math=False, gid=f"row:{milestone.key}")
-        for y, milestone in enumerate(rows):
-            _draw_row(axes, y, milestone, date2num)
+        _draw_rows(axes, rows, date2num)
     axes.text(date2num(data.today), -0.75, " Today", color=INK, fontsize=FONT_SIZE - 1, va="center",
               ha="left", gid="today-label")
     handles = [Line2D([], [], linestyle="none", marker=style.marker, markersize=MARKER_SIZE - 1,
@@ -139,26 +138,36 @@ def roadmap_figure(data: RoadmapData) -> Any:
         handles.append(Line2D([], [], color=LIGHT_GREY, linewidth=1.0, label="Sprint start"))
     figure.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=FONT_SIZE - 1,
                   handletextpad=0.4, columnspacing=1.0, borderaxespad=0.3)
-    labels = [row_label(m) for m in rows]
-    set_margins(figure, left_px=text_width_px(figure, labels, FONT_SIZE) + 22 if labels else 24)
+    longest = sorted((row_label(m) for m in rows), key=len)[-3:]  # measuring every label costs a layout each
+    set_margins(figure, left_px=text_width_px(figure, longest, FONT_SIZE) + 22 if longest else 24)
     return figure
 
 
-def _draw_row(axes: Any, y: int, milestone: ChartMilestone, date2num) -> None:
-    style = status_style(milestone.status)
-    baseline, forecast = date2num(milestone.baseline), date2num(milestone.forecast)
-    if baseline != forecast:
-        axes.plot([baseline, forecast], [y, y], color=style.colour, linewidth=4, alpha=0.45,
-                  solid_capstyle="butt", zorder=3, gid=f"slip:{milestone.key}")
-    axes.plot([baseline], [y], linestyle="none", marker=style.marker, markersize=MARKER_SIZE,
-              markerfacecolor="white", markeredgecolor=style.colour, markeredgewidth=1.8, zorder=4,
-              gid=f"baseline:{milestone.key}")
-    axes.plot([forecast], [y], linestyle="none", marker=style.marker, markersize=MARKER_SIZE,
-              markerfacecolor=style.colour, markeredgecolor=INK, markeredgewidth=0.6, zorder=5,
-              gid=f"forecast:{milestone.key}")
-    axes.annotate(status_text(milestone), (max(baseline, forecast), y), xytext=(9, 0),
-                  textcoords="offset points", va="center", ha="left", fontsize=FONT_SIZE - 1, color=INK,
-                  gid=f"status:{milestone.key}", annotation_clip=False)
+def _draw_rows(axes: Any, rows: list[ChartMilestone], date2num) -> None:
+    """The marks, a few artists per status (not per milestone: each artist costs its own draw): slip bars
+    as one collection, hollow baselines and filled forecasts as one marker line each; then the words."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.transforms import offset_copy
+
+    for status in dict.fromkeys(m.status for m in rows):
+        style = status_style(status)
+        mine = [(y, m) for y, m in enumerate(rows) if m.status == status]
+        slips = [[(date2num(m.baseline), y), (date2num(m.forecast), y)] for y, m in mine if m.baseline != m.forecast]
+        if slips:
+            axes.add_collection(LineCollection(slips, colors=style.colour, linewidths=4, alpha=0.45, zorder=3,
+                                               capstyle="butt", gid=f"slips:{status}"), autolim=False)
+        ys = [y for y, _ in mine]
+        axes.plot([date2num(m.baseline) for _, m in mine], ys, linestyle="none", marker=style.marker,
+                  markersize=MARKER_SIZE, markerfacecolor="white", markeredgecolor=style.colour,
+                  markeredgewidth=1.8, zorder=4, gid=f"baselines:{status}")
+        axes.plot([date2num(m.forecast) for _, m in mine], ys, linestyle="none", marker=style.marker,
+                  markersize=MARKER_SIZE, markerfacecolor=style.colour, markeredgecolor=INK, markeredgewidth=0.6,
+                  zorder=5, gid=f"forecasts:{status}")
+    beside = offset_copy(axes.transData, fig=axes.figure, x=9, y=0, units="points")
+    for y, milestone in enumerate(rows):
+        axes.text(date2num(max(milestone.baseline, milestone.forecast)), y, status_text(milestone), transform=beside,
+                  va="center", ha="left", fontsize=FONT_SIZE - 1, color=INK, clip_on=False, parse_math=False,
+                  gid=f"status:{milestone.key}")
 
 
 __all__ = ["CACHE", "ChartMilestone", "DPI", "RoadmapData", "chart_digest", "draw_roadmap", "render_roadmap",
