@@ -154,14 +154,17 @@ class RenderCache:
             with self._lock:
                 if digest in self._items:
                     return self._items[digest]
-            png = render()
+            try:
+                png = render()
+            finally:
+                with self._lock:
+                    self._rendering.pop(digest, None)
             with self._lock:
                 self.renders += 1
                 self._items[digest] = png
                 self._items.move_to_end(digest)
                 while len(self._items) > self.size:
                     self._items.popitem(last=False)
-                self._rendering.pop(digest, None)
             return png
 
     def clear(self) -> None:

@@ -108,6 +108,26 @@ def test_threads_asking_for_one_new_picture_draw_it_once():
     assert len(set(results)) == 1 and roadmap.CACHE.renders == 1
 
 
+def test_pictures_drawn_in_parallel_threads_are_the_pictures_drawn_alone():
+    variants = [replace(six_milestones(), today=TODAY + timedelta(days=n)) for n in range(4)]
+    alone = [roadmap.draw_roadmap(data) for data in variants]
+    results: dict[int, bytes] = {}
+    threads = [threading.Thread(target=lambda n=n: results.__setitem__(n, roadmap.draw_roadmap(variants[n])))
+               for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [results[n] for n in range(4)] == alone and len(set(alone)) == 4
+
+
+def test_a_failed_drawing_is_not_cached():
+    cache = RenderCache(size=2)
+    with pytest.raises(RuntimeError):
+        cache.get("d", lambda: (_ for _ in ()).throw(RuntimeError("boom")))
+    assert cache.get("d", lambda: b"png") == b"png" and len(cache) == 1
+
+
 def test_no_milestones_still_draws():
     png = render_roadmap(RoadmapData(title="Empty", today=TODAY, milestones=()))
     assert png_size(png)[0] == 1200
