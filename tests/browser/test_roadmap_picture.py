@@ -45,6 +45,7 @@ def test_the_roadmap_shows_in_the_channel_and_in_app_home(page, stack, shot):
     assert loaded_width(image) == 1200
     assert image.get_attribute("alt") == roadmap_alt_text(roadmap())
     expect(posted.locator("figcaption")).to_have_text("Apollo roadmap")
+    posted.scroll_into_view_if_needed()
     shot("1-in-channel")
 
     page.locator("#app-list .nav-item").click()  # App Home: the bot publishes its own view first
