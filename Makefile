@@ -26,6 +26,7 @@ bench: $(STAMP)  ## every benchmark, each against a baseline measured in the sam
 	$(BIN)/python -m bench.standups
 	$(BIN)/python -m bench.busiest_tick
 	$(BIN)/python -m bench.e2e
+	$(BIN)/python -m bench.charts
 
 manifest: $(STAMP)  ## regenerate manifest.json and COMMANDS.md from the code
 	$(BIN)/tpmbot manifest > manifest.json

@@ -11,6 +11,7 @@ import json
 USAGE_HINT_LIMIT = 1000  # Slack's limit for a slash command's usage_hint
 BOT_SCOPES = [  # no app_mentions:read: no listener takes app_mention events
     "channels:history", "channels:read", "chat:write", "chat:write.public", "commands",
+    "files:read", "files:write",  # the roadmap picture: uploaded (files.getUploadURLExternal …) and checked (files.info)
     "groups:history", "groups:read", "im:history", "im:read", "im:write", "reactions:write", "users:read",
 ]
 

@@ -27,9 +27,12 @@ def edit_message(client: WebClient, deps: Deps, *, of: str, team_id: str, progra
 
 
 def post_message(client: WebClient, deps: Deps, *, key: str, team_id: str, channel: str, text: str,
-                 program_id: int | None = None) -> None:
-    """Post ``text`` to ``channel`` (a person's id for a DM) once, under ``key``."""
+                 program_id: int | None = None, blocks: list[dict] | None = None) -> None:
+    """Post ``text`` (and ``blocks``, when given) to ``channel`` (a person's id for a DM) once, under ``key``."""
+    payload: dict = {"channel": channel, "text": text}
+    if blocks:
+        payload["blocks"] = blocks
     with deps.session() as session:
         outbox.enqueue(session=session, key=key, team_id=team_id, method="chat.postMessage", now=deps.clock.now(),
-                       program_id=program_id, payload={"channel": channel, "text": text})
+                       program_id=program_id, payload=payload)
     drain_outbox(deps, client, keys=[key], limit=1)

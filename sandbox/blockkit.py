@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,27 @@ def _check_items(value: Any, rule: dict, path: str, errors: list[str]) -> None:
                           errors)
 
 
+SLACK_FILE_ID = re.compile(r"^[F][A-Z0-9]{8,}$")
+
+
+def _check_image_source(node: dict, path: str, errors: list[str]) -> None:
+    """An image (block or element) names its picture one way: ``image_url`` or ``slack_file``, never both
+    nor neither; a ``slack_file`` by ``id`` (``F…``) or by ``url``, exactly one of them."""
+    sources = [key for key in ("image_url", "slack_file") if node.get(key) not in (None, "")]
+    if len(sources) != 1:
+        errors.append(f"must provide exactly one of image_url or slack_file [json-pointer:{path}]")
+        return
+    if sources == ["slack_file"]:
+        slack_file = node["slack_file"]
+        if not isinstance(slack_file, dict) or len([k for k in ("id", "url") if slack_file.get(k)]) != 1:
+            errors.append(f"must provide exactly one of id or url [json-pointer:{path}/slack_file]")
+        elif "id" in slack_file and not SLACK_FILE_ID.match(str(slack_file["id"])):
+            errors.append(f"input must match regex pattern: ^[F][A-Z0-9]{{8,}}$ [json-pointer:{path}/slack_file/id]")
+    title = node.get("title")
+    if title is not None and not (isinstance(title, dict) and title.get("type") == "plain_text"):
+        errors.append(f"must be a plain_text text object [json-pointer:{path}/title]")
+
+
 def _walk(node: Any, path: str, errors: list[str]) -> None:
     """Check ``node`` and everything under it against the limits table."""
     if isinstance(node, list):
@@ -88,6 +110,8 @@ def _walk(node: Any, path: str, errors: list[str]) -> None:
     if node_type in ("plain_text", "mrkdwn"):
         _check_length(node, limits()["text"], f"{path}/text", errors)
         return
+    if node_type == "image":
+        _check_image_source(node, path, errors)
     if isinstance(node_type, str):
         for field, rule in _rules_for(node_type).items():
             if field not in node or not isinstance(rule, dict):

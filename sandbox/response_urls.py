@@ -70,7 +70,7 @@ class ResponseUrls:
                 raise SlackError("message_not_found")
             ws.delete_message(url.channel, url.message_ts)
             return
-        text, blocks = check_content(body)
+        text, blocks = check_content(body, self.ws)
         replace = str(body.get("replace_original", "")).lower() in ("true", "1")
         if replace and url.message_ts is not None and ws.update_ephemeral(url.message_ts, text=text,
                                                                           blocks=blocks):

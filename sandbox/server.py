@@ -75,6 +75,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         path = urlsplit(self.path).path
         sandbox = self.server.sandbox
+        if path.startswith(("/upload/v1/", "/files-pri/")):
+            return self._file_request(sandbox, path)
         try:
             args = _parse_body(self)
         except (ValueError, UnicodeDecodeError):
@@ -105,6 +107,44 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
+    def _file_request(self, sandbox: "SandboxServer", path: str) -> None:
+        """The upload service (POST /upload/v1/<token>) and the files' private URLs (GET /files-pri/…)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if path.startswith("/upload/v1/") and self.command == "POST":
+            result = sandbox.handle_upload(path.removeprefix("/upload/v1/"), raw, self.headers.get("Content-Type", ""))
+        elif path.startswith("/files-pri/") and self.command == "GET":
+            result = sandbox.handle_file_download(path, self.headers.get("Authorization", ""))
+        else:
+            result = (405, b"method not allowed", {"Content-Type": "text/plain"})
+        if result is None:
+            self.close_connection = True
+            return
+        status, body, headers = result
+        self.send_response(status)
+        for name, value in {"Content-Type": "text/plain; charset=utf-8", **headers}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        try:
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+
+def multipart_file(raw: bytes, content_type: str) -> bytes | None:
+    """The file part of a multipart/form-data body (the part with a filename, else the first), or None."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    if not message.is_multipart():
+        return None
+    parts = list(message.iter_parts())
+    chosen = next((p for p in parts if p.get_filename()), parts[0] if parts else None)
+    return chosen.get_payload(decode=True) if chosen is not None else None
+
+
 class SandboxServer:
     """Serves a ``Workspace`` on ``host:port`` (port 0 picks a free one) in a daemon thread."""
 
@@ -132,6 +172,7 @@ class SandboxServer:
         self._httpd = _HTTPServer((self.host, self._port), _Handler)
         self._httpd.sandbox = self
         self._port = self._httpd.server_address[1]
+        self.ws.file_store.host = self.url  # upload URLs and url_private point at this server
         self._thread = threading.Thread(target=self._httpd.serve_forever,
                                         kwargs={"poll_interval": 0.05},
                                         name=f"sandbox-{self._port}", daemon=True)
@@ -270,6 +311,40 @@ class SandboxServer:
         if record:
             self._record(method, args, body, status, headers)
         return status, body, headers
+
+    def handle_upload(self, token: str, raw: bytes, content_type: str):
+        """A POST of a file's bytes to the upload URL files.getUploadURLExternal gave (method ``upload`` for
+        faults and the call record): raw bytes, or a multipart form with the file in it."""
+        data = multipart_file(raw, content_type) if content_type.startswith("multipart/") else raw
+        recorded = {"token": token, "length": len(data) if data is not None else None}
+        fault = self.faults.pick_fault("upload")
+        if fault is not None and fault.status == TIMEOUT:
+            self._record("upload", recorded, {}, 0)
+            return None
+        if fault is not None and isinstance(fault.status, int):
+            headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
+            self._record("upload", recorded, {}, fault.status, headers)
+            return fault.status, b"upstream failure", headers
+        if data is None:
+            status, text = 400, "no file in the form"
+        else:
+            status, text = self.ws.file_store.receive(token, data)
+        self._record("upload", recorded, {"body": text}, status)
+        return status, text.encode(), {}
+
+    def handle_file_download(self, path: str, authorization: str):
+        """A file's ``url_private``: its bytes to a bearer of the bot token; without one, Slack's sign-in
+        page (HTML, 200), as Slack answers."""
+        token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else None
+        try:
+            self.ws.check_token(token)
+        except SlackError:
+            return 200, b"<!DOCTYPE html><title>Sign in | Slack</title>", {"Content-Type": "text/html; charset=utf-8"}
+        file = self.ws.file_store.file_by_private_path(path)
+        if file is None:
+            return 404, b"file not found", {}
+        data, mimetype = self.ws.file_store.bytes_of(file["id"])
+        return 200, data, {"Content-Type": mimetype}
 
     def handle_response_url(self, token: str, body: dict):
         body = dict(body)

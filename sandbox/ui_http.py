@@ -2,6 +2,7 @@
 
 GET  /                      the page (sandbox/static/index.html)
 GET  /ui/static/<file>      its scripts and styles
+GET  /ui/files/<file id>    an uploaded file's bytes (image blocks' slack_file, shared files)
 GET  /ui/api/state          what ?user= sees (&channel=, &thread=): see ``sandbox.ui_state``
 GET  /ui/api/events         Server-Sent Events: ``version`` whenever anything visible changes
 POST /ui/api/send           {user, channel, text, thread_ts?}: a message, or a slash command ("/x ...")
@@ -90,6 +91,8 @@ class BrowserUI:
             return self._file(handler, "index.html")
         if path.startswith("/ui/static/"):
             return self._file(handler, path.removeprefix("/ui/static/"))
+        if path.startswith("/ui/files/"):
+            return self._uploaded_file(handler, path.removeprefix("/ui/files/"))
         if path == "/ui/api/events":
             return self._events(handler, args)
         route = getattr(self, "api_" + path.removeprefix("/ui/api/").replace("/", "_"), None)
@@ -113,6 +116,19 @@ class BrowserUI:
         handler.send_header("Content-Type", (mimetypes.guess_type(name)[0] or "text/plain") + "; charset=utf-8")
         handler.send_header("Content-Length", str(len(data)))
         handler.send_header("Cache-Control", "no-cache")
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def _uploaded_file(self, handler: Any, file_id: str) -> None:
+        """An uploaded file's bytes for the page's <img> (Slack's client fetches them with the user's session)."""
+        try:
+            data, mimetype = self.ws.file_store.bytes_of(file_id.split("/")[0])
+        except SlackError:
+            return self._json(handler, 404, {"ok": False, "error": "file_not_found"})
+        handler.send_response(200)
+        handler.send_header("Content-Type", mimetype)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.send_header("Cache-Control", "private, max-age=3600")  # a file's bytes never change
         handler.end_headers()
         handler.wfile.write(data)
 

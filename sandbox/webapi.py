@@ -10,6 +10,7 @@ import json
 from typing import Any, Callable
 
 from sandbox.blockkit import TEXT_TOO_LONG, validate_message
+from sandbox.files import slack_file_errors
 from sandbox.workspace import SlackError, Workspace
 
 JSON_ARGS = ("blocks", "attachments", "view", "metadata")
@@ -45,7 +46,8 @@ def required(args: dict, key: str) -> Any:
     return value
 
 
-def check_content(args: dict) -> tuple[str, list | None]:
+def check_content(args: dict, ws: Workspace | None = None) -> tuple[str, list | None]:
+    """The message's text and blocks, or Slack's error; with ``ws``, image blocks must name files it has."""
     text = args.get("text") or ""
     blocks = args.get("blocks")
     if not text and not blocks and not args.get("attachments"):
@@ -53,6 +55,8 @@ def check_content(args: dict) -> tuple[str, list | None]:
     errors = validate_message(blocks, text)
     if any(e.startswith(TEXT_TOO_LONG) for e in errors):
         raise SlackError("msg_too_long")
+    if not errors and ws is not None and blocks:
+        errors = slack_file_errors(blocks, ws.file_store)
     if errors:
         raise SlackError("invalid_blocks", errors=errors)
     return text, blocks
@@ -84,7 +88,7 @@ def _public(message: dict) -> dict:
 
 def chat_post_message(ws: Workspace, args: dict) -> dict:
     channel = postable_channel(ws, required(args, "channel"))
-    text, blocks = check_content(args)
+    text, blocks = check_content(args, ws)
     metadata = args.get("metadata")
     if metadata and not (isinstance(metadata, dict) and isinstance(metadata.get("event_type"), str)
                          and isinstance(metadata.get("event_payload", {}), dict)):
@@ -102,7 +106,7 @@ def chat_post_ephemeral(ws: Workspace, args: dict) -> dict:
     user = required(args, "user")
     if user not in channel["members"]:
         raise SlackError("user_not_in_channel")
-    text, blocks = check_content(args)
+    text, blocks = check_content(args, ws)
     ephemeral = ws.add_ephemeral(channel["id"], user, text, blocks,
                                  thread_ts=args.get("thread_ts") or None)
     return {"ok": True, "message_ts": ephemeral["ts"]}
@@ -120,7 +124,7 @@ def chat_update(ws: Workspace, args: dict) -> dict:
     channel, _ = _own_message(ws, args, "cant_update_message")
     if channel["is_archived"]:
         raise SlackError("is_archived")
-    text, blocks = check_content(args)
+    text, blocks = check_content(args, ws)
     message = ws.update_message(channel["id"], args["ts"], text=text, blocks=blocks,
                                 attachments=args.get("attachments"))
     return {"ok": True, "channel": channel["id"], "ts": message["ts"], "text": text,
@@ -155,7 +159,7 @@ def reactions_add(ws: Workspace, args: dict) -> dict:
 
 
 def build_methods() -> dict[str, Method]:
-    from sandbox import webapi_directory, webapi_views
+    from sandbox import webapi_directory, webapi_files, webapi_views
 
     methods: dict[str, Method] = {
         "api.test": lambda ws, args: {"ok": True, "args": args},
@@ -169,6 +173,7 @@ def build_methods() -> dict[str, Method]:
     }
     methods.update(webapi_directory.METHODS)
     methods.update(webapi_views.METHODS)
+    methods.update(webapi_files.METHODS)
     return methods
 
 

@@ -6,14 +6,17 @@ import copy
 import secrets
 
 from sandbox.blockkit import validate_view
+from sandbox.files import slack_file_errors
 from sandbox.webapi import required
 from sandbox.workspace import SlackError, Workspace
 
 MAX_STACK = 3
 
 
-def _checked(view: object, expected_type: str) -> dict:
+def _checked(view: object, expected_type: str, ws: Workspace | None = None) -> dict:
     errors = validate_view(view, expected_type)
+    if not errors and ws is not None:
+        errors = slack_file_errors(view.get("blocks"), ws.file_store, "/view/blocks")  # type: ignore[union-attr]
     if errors:
         raise SlackError("invalid_arguments",
                          response_metadata={"messages": [f"[ERROR] {e}" for e in errors]})
@@ -61,7 +64,7 @@ def _ok(view: dict) -> dict:
 
 def views_open(ws: Workspace, args: dict) -> dict:
     user = ws.use_trigger(required(args, "trigger_id"))
-    view = _checked(required(args, "view"), "modal")
+    view = _checked(required(args, "view"), "modal", ws)
     _external_id_free(ws, view.get("external_id"))
     rendered = _render(ws, view, ws.new_id("V"), None, None)
     return _ok(ws.store_view(rendered, user))
@@ -69,7 +72,7 @@ def views_open(ws: Workspace, args: dict) -> dict:
 
 def views_push(ws: Workspace, args: dict) -> dict:
     user = ws.use_trigger(required(args, "trigger_id"))
-    view = _checked(required(args, "view"), "modal")
+    view = _checked(required(args, "view"), "modal", ws)
     _external_id_free(ws, view.get("external_id"))
     top = ws.latest_view(user) if user else ws.latest_view()
     if top is None:
@@ -91,7 +94,7 @@ def views_update(ws: Workspace, args: dict) -> dict:
     current = ws.find_view(args.get("view_id"), args.get("external_id"))
     if args.get("hash") and args["hash"] != current["hash"]:
         raise SlackError("hash_conflict")
-    view = _checked(required(args, "view"), current["type"])
+    view = _checked(required(args, "view"), current["type"], ws)
     _external_id_free(ws, view.get("external_id"), current["id"])
     rendered = _render(ws, view, current["id"], current["root_view_id"],
                        current["previous_view_id"])
@@ -109,7 +112,7 @@ def views_update(ws: Workspace, args: dict) -> dict:
 def views_publish(ws: Workspace, args: dict) -> dict:
     user = required(args, "user_id")
     ws.user_info(user)
-    view = _checked(required(args, "view"), "home")
+    view = _checked(required(args, "view"), "home", ws)
     current = ws.home_views.get(user)
     if current and args.get("hash") and args["hash"] != current["hash"]:
         raise SlackError("hash_conflict")

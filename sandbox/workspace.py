@@ -58,6 +58,9 @@ class Workspace:
         self._ids = itertools.count(1)
         self._version = 0
         self._changed = threading.Condition(threading.Lock())
+        from sandbox.files import FileStore
+
+        self.file_store = FileStore(self)  # files.getUploadURLExternal … completeUploadExternal (sandbox/files.py)
         self.add_user(self.bot_user_id, self.bot_name, tz="America/Los_Angeles",
                       real_name="tpmbot", is_bot=True)
 

@@ -131,9 +131,10 @@ function author(message, s) {
 
 function renderMessage(message, s, channel, inThread) {
   const who = author(message, s);
-  const body = message.blocks && message.blocks.length
+  const content = message.blocks && message.blocks.length
     ? renderBlocks(message.blocks, ctxFor(message.ts, { onAction: (action) => api("action", { action, channel, ts: message.ts, state: ui.stores[message.ts] }) }))
-    : h("div.text", { html: mrkdwn(message.text) });
+    : (message.text || !message.files ? h("div.text", { html: mrkdwn(message.text) }) : null);
+  const body = message.files && message.files.length ? h("div", {}, content, sharedFiles(message.files)) : content;
   const replies = !inThread && message.reply_count ? h("button.replies", { type: "button", onclick: () => { ui.thread = message.ts; refresh(); } },
     `${message.reply_count} ${message.reply_count === 1 ? "reply" : "replies"}`) : null;
   const menu = h("div.menu.hidden", {},
@@ -150,6 +151,15 @@ function renderMessage(message, s, channel, inThread) {
         message.edited ? h("span.muted", {}, " (edited)") : null),
       message.only_visible_to_you ? h("div.only-you", {}, "👁 Only visible to you") : null,
       body, reactions(message), replies), actions);
+}
+
+// Files shared into the channel with the message (files.completeUploadExternal with a channel_id).
+function sharedFiles(files) {
+  return h("div.shared-files", {}, files.map((f) => (f.mimetype || "").startsWith("image/")
+    ? h("figure.bk-image.shared-file", { "data-file-id": f.id }, h("figcaption", {}, f.title || f.name),
+      h("a", { href: `/ui/files/${encodeURIComponent(f.id)}`, target: "_blank", rel: "noopener" },
+        h("img", { src: `/ui/files/${encodeURIComponent(f.id)}`, alt: f.alt_txt || f.title || f.name })))
+    : h("a.shared-file", { href: `/ui/files/${encodeURIComponent(f.id)}`, "data-file-id": f.id }, `📎 ${f.title || f.name}`)));
 }
 
 // Reactions under a message, as Slack shows them: the emoji, the count, who reacted on hover.

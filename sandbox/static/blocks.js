@@ -155,10 +155,19 @@ function renderStateful(element, blockId, ctx, dispatches) {
   return input;
 }
 
+// Where the page finds an image: a public image_url, or an uploaded file (slack_file by id, or by its
+// url_private / permalink, which carry the F… id) served by the sandbox at /ui/files/<id>.
+function imageSource(node) {
+  if (node.image_url) return node.image_url;
+  const file = node.slack_file || {};
+  const id = file.id || ((file.url || "").match(/\b(F[A-Z0-9]{8,})\b/) || [])[1];
+  return id ? `/ui/files/${encodeURIComponent(id)}` : "";
+}
+
 function renderElement(element, blockId, ctx, inInput) {
   if (element.type === "button") return renderButton(element, blockId, ctx);
   if (element.type === "overflow") return renderOverflow(element, blockId, ctx);
-  if (element.type === "image") return h("img.bk-image-small", { src: element.image_url, alt: element.alt_text });
+  if (element.type === "image") return h("img.bk-image-small", { src: imageSource(element), alt: element.alt_text });
   if (SELECTION_KEY[element.type]) return renderStateful(element, blockId, ctx, !inInput || element.dispatch_action === true);
   return h("span.bk-unsupported", {}, `[${element.type}]`);
 }
@@ -201,9 +210,10 @@ function renderBlock(block, index, ctx) {
   switch (block.type) {
     case "header": return wrap(h("div.bk-header", { html: textHtml(block.text) }));
     case "divider": return wrap(h("hr.bk-divider"));
-    case "image": return wrap(h("figure.bk-image", {}, block.title ? h("figcaption", {}, plainText(block.title)) : null, h("img", { src: block.image_url, alt: block.alt_text })));
+    case "image": return wrap(h("figure.bk-image", {}, block.title ? h("figcaption", {}, plainText(block.title)) : null,
+      h("a", { href: imageSource(block), target: "_blank", rel: "noopener" }, h("img", { src: imageSource(block), alt: block.alt_text, title: block.alt_text }))));
     case "context": return wrap(h("div.bk-context", {}, (block.elements || []).map((el) => (el.type === "image"
-      ? h("img.bk-image-small", { src: el.image_url, alt: el.alt_text }) : h("span", { html: textHtml(el) })))));
+      ? h("img.bk-image-small", { src: imageSource(el), alt: el.alt_text }) : h("span", { html: textHtml(el) })))));
     case "actions": return wrap(h("div.bk-actions", {}, (block.elements || []).map((el) => renderElement(el, blockId, ctx, false))));
     case "rich_text": return wrap(renderRichText(block));
     case "section": return wrap(h("div.bk-section", {},

@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.manifest import build_manifest, manifest_json
 
 ROOT = Path(__file__).resolve().parents[2]
-SLACK_FREE = ["bot/services", "bot/blocks", "storage", "scheduled"]
+SLACK_FREE = ["bot/services", "bot/blocks", "bot/charts", "storage", "scheduled"]
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -31,7 +31,7 @@ def test_domain_code_never_imports_bolt():
 
 
 def test_services_and_storage_make_no_slack_calls():
-    for folder in ["bot/services", "storage"]:
+    for folder in ["bot/services", "bot/charts", "storage"]:
         for path in (ROOT / folder).rglob("*.py"):
             assert not any(m.startswith("slack_sdk") for m in imported_modules(path)), path
 
