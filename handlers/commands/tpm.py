@@ -9,6 +9,7 @@ from bot.blocks.text import mrkdwn
 from bot.services import programs
 from bot.services.errors import UserError
 from bot.services.program_settings import update_settings
+from bot.services.timezones import zone
 from handlers.commands.router import CommandCall, CommandRouter
 from handlers.escalation_sync import recheck_program
 from handlers.programs import NoProgramHere, existing_program_here, program_here
@@ -64,7 +65,8 @@ def tpm_setup(call: CommandCall) -> None:
 def tpm_settings(call: CommandCall) -> None:
     call.ack()
     program = _existing(call)
-    _reply(call, settings_text(program), build_settings(program))
+    today = call.deps.clock.now().astimezone(zone(program.timezone)).date()
+    _reply(call, settings_text(program), build_settings(program, today))
 
 
 @router.sub("archive", usage="/tpm archive",
