@@ -14,6 +14,7 @@ class Callback(StrEnum):
     STANDUP_ANSWER = "standup.modal"
     STANDUP_SETUP = "standup.setup.modal"
     AGENDA_SETUP = "agenda.setup.modal"
+    CHARTER = "tpm.charter.modal"
 
 
 class Block(StrEnum):
