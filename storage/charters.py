@@ -4,10 +4,10 @@ and saving the next version."""
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from storage.charter_models import Charter
+from storage.models import Program
 from storage.read_ahead import MISSING, stash, take
 
 
@@ -47,19 +47,16 @@ def by_inbox(*, session: Session, inbox_id: str) -> Charter | None:
     return session.exec(select(Charter).where(Charter.inbox_id == inbox_id)).first()
 
 
-def add_version(*, session: Session, charter: Charter, attempts: int = 3) -> Charter:
-    """Store ``charter`` as the program's next version, once per inbound request. Two saves at once: the
-    one that loses the race for a version number takes the next one."""
-    for attempt in range(attempts):
-        current = session.exec(select(func.max(Charter.version)).where(Charter.program_id == charter.program_id)).one()
-        charter.version = (current or 0) + 1
-        try:
-            with session.begin_nested():  # a savepoint: a lost race rolls back this row alone
-                session.add(charter)
-            return charter
-        except IntegrityError:
-            if charter.inbox_id and (done := by_inbox(session=session, inbox_id=charter.inbox_id)) is not None:
-                return done
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
+def lock_program(*, session: Session, program_id: int) -> None:
+    """Serialise charter saves of one program on its row until the transaction ends (`FOR UPDATE` on
+    PostgreSQL; SQLite's single writer does it there)."""
+    session.exec(select(Program.id).where(Program.id == program_id).with_for_update()).first()
+
+
+def add_version(*, session: Session, charter: Charter) -> Charter:
+    """Store ``charter`` as the program's next version (the caller holds `lock_program`)."""
+    current = session.exec(select(func.max(Charter.version)).where(Charter.program_id == charter.program_id)).one()
+    charter.version = (current or 0) + 1
+    session.add(charter)
+    session.flush()
+    return charter

@@ -109,9 +109,9 @@ def save_charter(*, session: Session, program: Program, form: CharterForm, autho
     nothing changed). ``inbox_id``: the request saving it, so a request handled again saves once."""
     ensure_may_edit(program, author_id)
     clean = validate_charter(form)
+    store.lock_program(session=session, program_id=program.id)  # one save at a time per program
     if inbox_id and (done := store.by_inbox(session=session, inbox_id=inbox_id)) is not None:
-        previous = _version_before(session, done)
-        return Saved(done, changed_sections(previous, done), True)
+        return Saved(done, changed_sections(_version_before(session, done), done), True)
     current = current_charter(session, program)
     changed = changed_sections(current, clean)
     if current is not None and not changed:
