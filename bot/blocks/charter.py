@@ -18,7 +18,8 @@ BLOCK_FOR_FIELD = {s.name: f"tpm.charter.{s.name}" for s in SECTIONS}
 SECTION_TEXT_MAX = 3000
 HISTORY_LINES = 30
 SUMMARY_MAX = 160  # each of scope and goals, on App Home
-HINT = "`/tpm charter show` posts it here · `/tpm charter history` lists its changes · leads edit it with `/tpm charter`"
+HINT = ("`/tpm charter show` posts it here · `/tpm charter history` lists its changes · leads edit it with "
+        "`/tpm charter`")
 
 
 def updated_line(charter: Charter, tz: str) -> str:

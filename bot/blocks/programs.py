@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from slack_sdk.models.blocks import (
     ActionsBlock, ButtonElement, CheckboxesElement, ContextBlock, ConversationSelectElement, DatePickerElement,
     InputBlock, MarkdownTextObject, Option, PlainTextInputElement, SectionBlock, StaticSelectElement,
@@ -16,7 +18,6 @@ from bot.services.program_settings import SPRINT_LENGTHS, settings_of
 from bot.services.sprints import describe_cadence
 from bot.ids import Action, Block, Callback
 from bot.services.programs import WEEKDAYS, SetupForm, describe_working_days
-from datetime import date
 from storage.models import Program
 
 
@@ -122,7 +123,8 @@ def build_setup_modal(program: Program, form: SetupForm, private_metadata: str) 
             block_id=Block.SETUP_SPRINT_LENGTH.value, label="Sprint length",
             element=StaticSelectElement(action_id=Action.SETUP_SPRINT_LENGTH.value, options=sprint_options,
                                         initial_option=chosen_length),
-            hint="Then “end of sprint” and “next sprint” work as dates, and planning and retro agendas list the sprint.",
+            hint="Then “end of sprint” and “next sprint” work as dates, and planning and retro agendas list "
+                 "the sprint.",
         ),
         InputBlock(
             block_id=Block.SETUP_SPRINT_START.value, label="First day of the first sprint", optional=True,

@@ -12,9 +12,10 @@ than six months out ("dec 2" typed on 7 Dec) is refused with the date it would m
 
 Sprint phrases need the program's sprints, which no grammar's signature carries: whoever knows the program
 (the command router, a thread capture) runs the grammar inside ``date_context(...)``, which hands
-``parse_when`` a way to read them, called only when a sprint phrase is typed. `end of sprint` is the last
-week day (Monday–Friday) of the current sprint (of the first, before it starts), `next sprint` the first day of the next one,
-`end of next sprint` its last day. Without sprints (or outside any context) they are a clear error.
+``parse_when`` a way to read them, called only when a sprint phrase is typed. `end of sprint` is 17:00 on
+the last weekday (Monday–Friday) of the current sprint (of the first, before it starts), `next sprint` the
+first day of the next one, `end of next sprint` that one's last weekday. Without sprints (or outside any
+context) they are a clear error.
 """
 
 from __future__ import annotations

@@ -147,7 +147,8 @@ def test_a_batch_of_planning_agendas_takes_its_sprints_read_ahead(engine):
             read_ahead(session=session, occurrences=[(m, a.occurs_at) for m, a in zip(meetings, current)], now=T,
                        kinds=agendas.MEETING_KINDS)
             read_ahead_open_items(session=session, program_ids=[p.id for p in programs], kinds=agendas.AGENDA_ITEM_KINDS)
-            windows = [(p.id, *agendas.sprint_window(p, m, a.occurs_at)[1:]) for p, m, a in zip(programs, meetings, current)]
+            windows = [(p.id, *agendas.sprint_window(p, m, a.occurs_at)[1:])
+                       for p, m, a in zip(programs, meetings, current)]
             read_ahead_sprint_items(session=session, windows=windows)
             read = len(statements)
             payloads = [agendas.agenda_payload(session=session, program=program, meeting=meeting, agenda=agenda, now=T)
