@@ -134,3 +134,20 @@ def test_a_planning_agenda_lists_what_ended_and_what_is_due_in_the_sprint(slack,
     cmd(slack, bot, "weekly sync", name="/agenda")
     [weekly] = agenda_posts(sandbox)
     assert "ended in the sprint" not in blocks_text(weekly)  # only planning and retro agendas
+
+
+def test_the_scheduled_planning_agenda_lists_its_sprint(slack, bot, deps, workspace, sandbox, clock):
+    from tests.scenarios.test_agendas import tick
+
+    set_sprints(slack, bot, workspace)
+    cmd(slack, bot, "write release notes due end of sprint", name="/action")
+    cmd(slack, bot, "setup", name="/agenda")
+    slack.view_submission(workspace.latest_view("U0ALICE", callback_id=MEETING_SETUP),
+                          meeting_form(name="Retro", days=("1",)), user="U0ALICE")
+    bot.wait_idle()
+    sandbox.clear_calls()
+    tick(deps, bot, clock, datetime(2026, 12, 1, 17, 0, tzinfo=UTC))  # 09:00 in Los Angeles: 1 h before 10:00
+    [retro] = agenda_posts(sandbox)
+    text = blocks_text(retro)
+    assert "*Sprint 1 (Mon 23 Nov – Sun 6 Dec): ended in the sprint* (0)" in text and "Nothing closed yet." in text
+    assert "*Due in the sprint* (1)" in text and "*A-1* write release notes" in text
