@@ -64,7 +64,8 @@ class SetupForm:
     timezone: str = ""
     working_days: list[int] = field(default_factory=list)
     holiday_region: str | None = None
-    sprint_length_weeks: int = 0  # 0: no sprints
+    sprint_length_weeks: int | None = None  # 0: no sprints; None: not in the form (a modal opened before
+    # sprints existed), so the program's sprints stay as they are
     sprint_first_day: date | None = None
 
 
@@ -89,7 +90,9 @@ def validate_setup(form: SetupForm) -> SetupForm:
     region = (form.holiday_region or "").strip().upper() or None
     if region is not None and not is_holiday_region(region):
         errors["holiday_region"] = "Unknown holiday region: use a country code, optionally with a subdivision, e.g. US, DE-BY, GB-ENG."
-    if form.sprint_length_weeks not in SPRINT_LENGTHS:
+    if form.sprint_length_weeks is None:
+        pass
+    elif form.sprint_length_weeks not in SPRINT_LENGTHS:
         errors["sprint_length"] = "Choose a sprint length of 1 to 4 weeks, or no sprints."
     elif form.sprint_length_weeks and form.sprint_first_day is None:
         errors["sprint_first_day"] = "Pick the day the first sprint starts (or choose no sprints)."
@@ -130,8 +133,9 @@ def apply_setup(*, session: Session, program: Program, form: SetupForm, now: dat
     program.holiday_region = clean.holiday_region
     program.updated_at = now
     session.add(program)
-    update_settings(session=session, program=program, section="sprints", now=now,
-                    length_weeks=clean.sprint_length_weeks, first_day=clean.sprint_first_day)
+    if clean.sprint_length_weeks is not None:
+        update_settings(session=session, program=program, section="sprints", now=now,
+                        length_weeks=clean.sprint_length_weeks, first_day=clean.sprint_first_day)
     return program
 
 

@@ -34,8 +34,12 @@ def form_from_view(view: dict) -> SetupForm:
     )
 
 
-def _weeks(raw: str | None) -> int:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() else 0  # validate_setup refuses what isn't a length
+def _weeks(raw: str | None) -> int | None:
+    """The chosen length; None when the form had no such field (the program's sprints then stay as they are);
+    anything else is -1, which validate_setup refuses."""
+    if raw is None:
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() else -1
 
 
 def _day(raw: str | None) -> date | None:

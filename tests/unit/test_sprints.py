@@ -116,3 +116,18 @@ def test_the_context_is_read_only_for_sprint_phrases_and_ends_with_its_block():
 
 def test_an_explicit_sprint_end_still_wins():
     assert parse_when("end of sprint", "UTC", NOW, sprint_end=date(2026, 12, 10)).local.date() == date(2026, 12, 10)
+
+
+def test_the_setup_form_checks_the_sprint_fields():
+    from bot.services.errors import FieldErrors
+    from bot.services.programs import SetupForm, validate_setup
+
+    base = dict(name="Apollo", leads=["U1"], escalation_channel_id="C1", timezone="Europe/Berlin", working_days=[0])
+    assert validate_setup(SetupForm(**base)).sprint_length_weeks is None  # not in the form: left as it is
+    assert validate_setup(SetupForm(**base, sprint_length_weeks=0)).sprint_length_weeks == 0
+    clean = validate_setup(SetupForm(**base, sprint_length_weeks=3, sprint_first_day=date(2026, 12, 7)))
+    assert (clean.sprint_length_weeks, clean.sprint_first_day) == (3, date(2026, 12, 7))
+    for weeks, first, field in ((2, None, "sprint_first_day"), (-1, None, "sprint_length"), (6, None, "sprint_length")):
+        with pytest.raises(FieldErrors) as refused:
+            validate_setup(SetupForm(**base, sprint_length_weeks=weeks, sprint_first_day=first))
+        assert set(refused.value.errors) == {field}
