@@ -14,6 +14,7 @@ class Callback(StrEnum):
     STANDUP_ANSWER = "standup.modal"
     STANDUP_SETUP = "standup.setup.modal"
     AGENDA_SETUP = "agenda.setup.modal"
+    CHARTER = "tpm.charter.modal"
 
 
 class Block(StrEnum):
@@ -23,6 +24,8 @@ class Block(StrEnum):
     SETUP_TIMEZONE = "tpm.setup.timezone"
     SETUP_DAYS = "tpm.setup.working_days"
     SETUP_HOLIDAYS = "tpm.setup.holiday_region"
+    SETUP_SPRINT_LENGTH = "tpm.setup.sprint_length"
+    SETUP_SPRINT_START = "tpm.setup.sprint_first_day"
 
 
 class RaidBlock(StrEnum):
@@ -43,6 +46,8 @@ class Action(StrEnum):
     SETUP_TIMEZONE = "tpm.setup.timezone_input"
     SETUP_DAYS = "tpm.setup.days_checkboxes"
     SETUP_HOLIDAYS = "tpm.setup.holiday_input"
+    SETUP_SPRINT_LENGTH = "tpm.setup.sprint_length_select"
+    SETUP_SPRINT_START = "tpm.setup.sprint_first_day_picker"
     HELP_OPEN_SETUP = "tpm.help.open_setup"
     RAID_RESOLVE = "raid.message.resolve"
     RAID_REOPEN = "raid.message.reopen"

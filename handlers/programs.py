@@ -11,6 +11,8 @@ Two ways to ask, by what the command does:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
@@ -18,6 +20,7 @@ from bot.blocks.programs import build_bound_notice
 from bot.blocks.text import mrkdwn
 from bot.deps import Deps
 from bot.services.errors import UserError
+from bot.services.program_settings import SprintSettings, settings_of
 from bot.services.programs import bind_channel
 from handlers.members import user_timezone
 from storage.models import Program
@@ -84,3 +87,15 @@ def program_here(
             client.chat_postEphemeral(channel=channel_id, user=user_id, text=notice)
         return binding.program
     return refuse_if_archived(binding.program)  # another request bound it first; it may be archived since
+
+
+def sprints_here(deps: Deps, *, team_id: str, channel_id: str) -> Callable[[], SprintSettings | None]:
+    """The channel's program's sprints, read when called (bot/services/dates.py `date_context`): the router
+    hands this to every command, so `due end of sprint` works in any grammar, and costs a query only when
+    a sprint phrase is typed."""
+    def read() -> SprintSettings | None:
+        with deps.session() as session:
+            program = program_for_channel(session=session, team_id=team_id, channel_id=channel_id)
+        return settings_of(program).sprints if program is not None else None
+
+    return read

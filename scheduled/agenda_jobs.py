@@ -10,12 +10,14 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.deps import Deps
-from bot.services.agendas import AGENDA_ITEM_KINDS, MEETING_KINDS, agenda_key, agenda_payload, posted_at, queue_agenda
+from bot.services.agendas import (
+    AGENDA_ITEM_KINDS, MEETING_KINDS, agenda_key, agenda_payload, posted_at, queue_agenda, sprint_window,
+)
 from bot.services.meetings import occurrences
 from scheduled.jobs import Due, hold
 from storage.agenda_models import Meeting
 from storage.agendas import read_ahead, scheduled_meetings
-from storage.raid import read_ahead_open_items
+from storage.raid import read_ahead_open_items, read_ahead_sprint_items
 from storage.models import Occurrence, Program
 from storage.outbox import enqueue, read_ahead_keys
 
@@ -45,6 +47,13 @@ class AgendaPosts:
         read_ahead_keys(session=session, keys=[agenda_key(agenda) for agenda in agendas])
         read_ahead_open_items(session=session, program_ids=sorted({m.program_id for m, _ in meetings}),
                               kinds=AGENDA_ITEM_KINDS)
+        windows = []  # planning and retro agendas: their sprint's records
+        for meeting, occurs_at in meetings:
+            program = session.get(Program, meeting.program_id)
+            window = sprint_window(program, meeting, occurs_at) if program is not None else None
+            if window is not None:
+                windows.append((program.id, window[1], window[2]))
+        read_ahead_sprint_items(session=session, windows=windows)
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         meeting = session.get(Meeting, due.data["meeting_id"])

@@ -8,11 +8,13 @@ from sqlmodel import Session
 
 from bot.blocks.status_report import build_status_report, report_text
 from bot.deps import Deps
+from bot.services.charter import current_charter
 from bot.services.recurrence import daily_instants
 from bot.services.standups import parse_hhmm
 from bot.services.status_report import compose, read_ahead, report_key, schedule_of
 from bot.services.timezones import zone
 from scheduled.jobs import Due, hold
+from storage.charters import read_ahead as read_ahead_charters
 from storage.models import Occurrence, Program
 from storage.outbox import enqueue, read_ahead_keys
 from storage.programs import active_programs
@@ -40,6 +42,7 @@ class StatusReports:
         reports = [(session.get(Program, item.data["program_id"]), item.due_at) for item in items]
         reports = [(program, at) for program, at in reports if program is not None]
         read_ahead(session=session, reports=reports)
+        read_ahead_charters(session=session, program_ids=[program.id for program, _ in reports])
         read_ahead_keys(session=session, keys=[report_key(program, at) for program, at in reports])
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
@@ -51,10 +54,11 @@ def queue_report(session: Session, program: Program, at: datetime, *, occurrence
                  channel: str | None = None) -> str:
     """Compose the report as of ``at`` and queue it; ``channel`` (for `/status`) overrides the schedule's."""
     report = compose(session=session, program=program, now=at)
+    charter = current_charter(session, program)
     on_demand = channel is not None
     channel = channel or schedule_of(program).channel or program.channel_id
     key = report_key(program, at, on_demand)
     enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage", now=at,
             occurrence_id=occurrence_id, program_id=program.id, payload={"channel": channel, "text": report_text(report),
-                                                  "blocks": build_status_report(report), "unfurl_links": False})
+                                                  "blocks": build_status_report(report, charter), "unfurl_links": False})
     return key

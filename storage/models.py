@@ -170,3 +170,4 @@ import storage.standup_models  # noqa: E402,F401  (registers the stand-up tables
 import storage.escalation_models  # noqa: E402,F401  (registers the escalation table)
 import storage.agenda_models  # noqa: E402,F401  (registers the meeting and agenda tables)
 import storage.file_models  # noqa: E402,F401  (registers the uploaded-file table)
+import storage.charter_models  # noqa: E402,F401  (registers the charter table)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, bindparam, cast, func, update
+from sqlalchemy import String, and_, bindparam, cast, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -141,3 +141,36 @@ def due_between(*, session: Session, kinds: tuple[str, ...], start: datetime, en
 )
              .order_by(Item.due_at, Item.id))
     return [(item, program_tz, owner_tz or "") for item, program_tz, owner_tz in session.exec(query)]
+
+
+def _in_window(start: datetime, end: datetime):
+    """Closed in [start, end), or open and due in [start, end)."""
+    return or_(and_(Item.closed_at >= start, Item.closed_at < end),
+               and_(Item.status == "open", Item.due_at >= start, Item.due_at < end))
+
+
+def sprint_items(*, session: Session, program_id: int, start: datetime, end: datetime) -> list[Item]:
+    """Records of every kind (a milestone's forecast is its ``due_at`` too) that closed in [start, end) or are
+    open and due in it: a sprint's, for a planning or retro agenda. One query, by key."""
+    read = take(session, "raid.sprint_items", (program_id, start, end))
+    if read is not MISSING:
+        return read
+    return list(session.exec(select(Item).where(Item.program_id == program_id, _in_window(start, end))
+                             .order_by(Item.kind, Item.number)))
+
+
+def read_ahead_sprint_items(*, session: Session, windows: list[tuple[int, datetime, datetime]]) -> None:
+    """`sprint_items` for each (program id, start, end), read with one query (storage.read_ahead)."""
+    windows = sorted(set(windows))
+    if not windows:
+        return
+    found: dict[tuple[int, datetime, datetime], list[Item]] = {window: [] for window in windows}
+    query = select(Item).where(or_(*[and_(Item.program_id == p, _in_window(s, e)) for p, s, e in windows]))
+    for item in session.exec(query.order_by(Item.kind, Item.number)):
+        for program_id, start, end in windows:
+            closed_in = item.closed_at is not None and start <= item.closed_at < end
+            due_in = item.is_open and item.due_at is not None and start <= item.due_at < end
+            if item.program_id == program_id and (closed_in or due_in):
+                found[(program_id, start, end)].append(item)
+    for window, items in found.items():
+        stash(session, "raid.sprint_items", window, items)

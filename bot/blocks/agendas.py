@@ -94,6 +94,7 @@ def build_agenda(content: AgendaContent) -> list[dict]:
     blocks = [
         kit.header(clip(f"Agenda · {content.meeting_name}", 150)),
         kit.context(f"*{mrkdwn(content.program_name, 200)}* · {when}", REPLY_HINT),
+        *_sprint_sections(content),
         _section(fit_lines(f"*Open blockers* ({len(blockers)}, oldest first)", blockers, "None open. :tada:")),
         _section(fit_lines(risk_heading, risks, "None open.")),
         _section(fit_lines("*Due or overdue* (before the next meeting)", due, "Nothing due.")),
@@ -115,6 +116,19 @@ def build_agenda(content: AgendaContent) -> list[dict]:
         f"<@{u}>" for u in ((d.details or {}).get("deciders") or [d.owner_id]))) for d in content.decisions]
     blocks.append(_section(fit_lines("*Decisions*", decisions, "None yet: reply `decision: …` in the thread.")))
     return blocks
+
+
+def _sprint_sections(content: AgendaContent) -> list[kit.Block]:
+    """A planning or retro agenda's sprint: what ended in it, what is due in it."""
+    sprint, tz = content.sprint, content.timezone
+    if sprint is None:
+        return []
+    ended = [f"{item_line(i)} — <@{i.owner_id}>, {i.status} {_day(i.closed_at, tz)}" for i in content.sprint_ended]
+    due = [f"{item_line(i)} — <@{i.owner_id}>, due {_day(i.due_at, tz)}" for i in content.sprint_due]
+    title = f"Sprint {sprint.number} ({sprint.start:%a} {sprint.start.day} {sprint.start:%b} – " \
+            f"{sprint.end:%a} {sprint.end.day} {sprint.end:%b})"
+    return [_section(fit_lines(f"*{title}: ended in the sprint* ({len(ended)})", ended, "Nothing closed yet.")),
+            _section(fit_lines(f"*Due in the sprint* ({len(due)})", due, "Nothing due in it."))]
 
 
 def agenda_text(content: AgendaContent) -> str:

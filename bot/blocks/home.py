@@ -9,17 +9,20 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.charter import home_summary
 from bot.blocks.records import summary
 from bot.blocks.text import channel, mrkdwn
 from bot.ids import Action
 from bot.records.registry import spec_of
 from bot.services.programs import describe_working_days
 from bot.services.raid import describe_age
+from storage.charter_models import Charter
 from storage.models import Program
 from storage.raid_models import Item
 
 MAX_PROGRAMS = 40
 MAX_ITEMS = 15
+MAX_CHARTERS = 5
 RAG_ICON = {"green": ":large_green_circle:", "amber": ":large_yellow_circle:", "red": ":red_circle:"}
 SECTION_MAX = 3000
 NAME_MAX = 200
@@ -47,10 +50,15 @@ def fit_lines(heading: str, lines: list[str], empty: str, limit: int = SECTION_M
 
 
 def build_home(user_id: str, programs: list[Program], *, rags: dict[int, tuple[str, list[str]]] | None = None,
-               owned: list[tuple[Item, Program]] = (), now: datetime | None = None) -> dict:
+               owned: list[tuple[Item, Program]] = (), now: datetime | None = None,
+               charters: dict[int, Charter] | None = None) -> dict:
+    """``charters``: the charters of the programs the user leads, shown first (scope and goals, clipped)."""
     rags = rags or {}
     blocks = [HeaderBlock(text="tpmbot"), SectionBlock(text=MarkdownTextObject(
         text=f"Hi <@{user_id}>. Type `/tpm help` in any channel to see every command."))]
+    led_charters = [(p, charters[p.id]) for p in programs if charters and p.id in charters][:MAX_CHARTERS]
+    for program, charter in led_charters:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=home_summary(charter, program))))
     blocks.append(DividerBlock())
     blocks.append(SectionBlock(text=MarkdownTextObject(
         text="*Your open items*" + ("" if owned else "\nNothing open is yours."))))

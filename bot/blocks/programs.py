@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from slack_sdk.models.blocks import (
-    ActionsBlock, ButtonElement, CheckboxesElement, ContextBlock, ConversationSelectElement, InputBlock,
-    MarkdownTextObject, Option, PlainTextInputElement, SectionBlock, UserMultiSelectElement,
+    ActionsBlock, ButtonElement, CheckboxesElement, ContextBlock, ConversationSelectElement, DatePickerElement,
+    InputBlock, MarkdownTextObject, Option, PlainTextInputElement, SectionBlock, StaticSelectElement,
+    UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.blocks.text import channel, message_text, mrkdwn, user
 from bot.services.escalation_rules import risk_threshold
 from bot.services.escalations import steps_hours
+from bot.services.program_settings import SPRINT_LENGTHS, settings_of
+from bot.services.sprints import describe_cadence
 from bot.ids import Action, Block, Callback
 from bot.services.programs import WEEKDAYS, SetupForm, describe_working_days
 from storage.models import Program
@@ -30,7 +35,8 @@ def _leads(leads: list[str], limit: int = 1900) -> str:
     return text or "none"
 
 
-def build_settings(program: Program) -> list[dict]:
+def build_settings(program: Program, today: date | None = None) -> list[dict]:
+    """``today`` (the program's local day) names the current sprint."""
     leads = _leads(list(program.leads))
     fields = [
         MarkdownTextObject(text=f"*Program*\n{mrkdwn(program.name, NAME_MAX)}"),
@@ -41,6 +47,7 @@ def build_settings(program: Program) -> list[dict]:
         MarkdownTextObject(text=f"*Working days*\n{describe_working_days(program.working_days)}"),
         MarkdownTextObject(text=f"*Holiday region*\n{program.holiday_region or 'none'}"),
         MarkdownTextObject(text=f"*Escalation ladder*\n{describe_ladder(program)}"),
+        MarkdownTextObject(text=f"*Sprints*\n{describe_cadence(settings_of(program).sprints, today)}"),
     ]
     if program.archived_at is not None:
         fields.append(MarkdownTextObject(text=f"*Archived*\nsince {program.archived_at:%Y-%m-%d}: no schedules "
@@ -75,6 +82,9 @@ def build_bound_notice(program: Program) -> str:
 def build_setup_modal(program: Program, form: SetupForm, private_metadata: str) -> dict:
     day_options = [Option(text=WEEKDAYS[d], value=str(d)) for d in range(7)]
     chosen_days = [o for o in day_options if int(o.value) in form.working_days]
+    sprint_options = [Option(text=f"{w} week{'s' if w > 1 else ''}" if w else "No sprints", value=str(w))
+                      for w in SPRINT_LENGTHS]
+    chosen_length = next((o for o in sprint_options if o.value == str(form.sprint_length_weeks)), sprint_options[0])
     blocks = [
         InputBlock(
             block_id=Block.SETUP_NAME.value, label="Program name",
@@ -109,6 +119,20 @@ def build_setup_modal(program: Program, form: SetupForm, private_metadata: str) 
                                           initial_value=form.holiday_region or None, placeholder="e.g. US, DE-BY, GB-ENG"),
             hint="Nobody is prompted on this region's public holidays.",
         ),
+        InputBlock(
+            block_id=Block.SETUP_SPRINT_LENGTH.value, label="Sprint length",
+            element=StaticSelectElement(action_id=Action.SETUP_SPRINT_LENGTH.value, options=sprint_options,
+                                        initial_option=chosen_length),
+            hint="Then “end of sprint” and “next sprint” work as dates, and planning and retro agendas list "
+                 "the sprint.",
+        ),
+        InputBlock(
+            block_id=Block.SETUP_SPRINT_START.value, label="First day of the first sprint", optional=True,
+            element=DatePickerElement(action_id=Action.SETUP_SPRINT_START.value,
+                                      initial_date=form.sprint_first_day.isoformat() if form.sprint_first_day else None,
+                                      placeholder="Pick a day"),
+            hint="Sprints follow one another from this day.",
+        ),
         ContextBlock(elements=[MarkdownTextObject(text=f"Home channel: {channel(program.channel_id)}")]),
     ]
     view = View(
@@ -129,4 +153,6 @@ SETUP_BLOCK_FOR_FIELD = {
     "timezone": Block.SETUP_TIMEZONE.value,
     "working_days": Block.SETUP_DAYS.value,
     "holiday_region": Block.SETUP_HOLIDAYS.value,
+    "sprint_length": Block.SETUP_SPRINT_LENGTH.value,
+    "sprint_first_day": Block.SETUP_SPRINT_START.value,
 }

@@ -5,12 +5,15 @@ the message fits Slack's limits however large the program is."""
 from __future__ import annotations
 
 from bot.blocks import kit
+from bot.blocks.charter import status_line
 from bot.blocks.home import RAG_ICON
 from bot.blocks.raid import SEVERITY_ICON, local_date
 from bot.blocks.text import clip, message_text, mrkdwn
 from bot.services.raid import describe_age
 from bot.blocks.milestones import done_line, milestone_line, slip_line
 from bot.services.status_report import NEXT_MILESTONES, StatusReport
+from bot.services.status_report import StatusReport
+from storage.charter_models import Charter
 
 MAX_LINES = 8
 KEYS_PER_OWNER = 5
@@ -53,13 +56,16 @@ def report_text(report: StatusReport) -> str:
     return message_text(f"Status of {clip(report.program.name, 200)}: {report.rag.upper()}")
 
 
-def build_status_report(report: StatusReport) -> list[dict]:
+def build_status_report(report: StatusReport, charter: Charter | None = None) -> list[dict]:
+    """``charter``: the program's charter, linked under the RAG line (who updated it, when)."""
     program, now = report.program, report.now
     blocks: list[kit.Block] = [
         kit.header(clip(f"Status · {program.name} · week to {local_date(now, program.timezone)}", 150)),
         kit.section(f"{RAG_ICON[report.rag]} *{report.rag.upper()}* — "
                     + mrkdwn("; ".join(report.reasons), SECTION_MAX - 40)),
     ]
+    if charter is not None:
+        blocks.append(kit.context(status_line(charter, program.timezone)))
     participation = f"{report.participation:.0%}" if report.participation is not None else "no stand-ups"
     mttr = (f"{report.blocker_mttr_hours / 24:.1f} days" if (report.blocker_mttr_hours or 0) >= 48
             else f"{report.blocker_mttr_hours:.1f} h" if report.blocker_mttr_hours is not None else "none resolved")

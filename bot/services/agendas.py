@@ -1,6 +1,8 @@
 """Agenda composition and the meeting's record. An agenda lists, for one occurrence: open blockers by
 age, top risks, what is due or overdue before the next occurrence, the action items recorded last time,
-and the carry-over (what was listed last time and is still open). It is one message, posted once
+and the carry-over (what was listed last time and is still open). A meeting named like a planning or a
+retro (`Sprint planning`, `Retro`) in a program with sprints also lists its sprint: what ended (closed) in
+it and what is due in it, of every kind of record. It is one message, posted once
 through the outbound queue under the agenda's key, then edited in place as the thread records
 actions and decisions.
 
@@ -9,8 +11,9 @@ agenda's thread names the agenda in ``details.agenda_id``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from sqlmodel import Session
 
@@ -21,7 +24,10 @@ from bot.records.kinds import milestone as milestone_kind
 from bot.records.kinds.milestone import Track
 from bot.services.milestones import Assessment, assess, slips_since, upcoming
 from bot.services.meetings import meeting_zone, next_occurrence
+from bot.services.program_settings import settings_of
 from bot.services.raid import top_risks
+from bot.services.sprints import Sprint, current_or_next
+from bot.services.timezones import zone
 from storage import agendas as store
 from storage import raid as raid_store
 from storage.agenda_models import Agenda, Meeting
@@ -36,6 +42,7 @@ AGENDA_ITEM_KINDS = ("blocker", "risk", ACTION, MILESTONE)  # the open ones, rea
 MILESTONES_AHEAD = timedelta(days=14)  # milestones due within two weeks of the meeting are listed
 MEETING_KINDS = (ACTION, DECISION)  # what a meeting records in its agenda's thread
 AGENDA_EVENT = "tpmbot_agenda"
+SPRINT_MEETING = re.compile(r"\b(?:plan(?:ning)?|retro(?:spective)?s?)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,9 @@ class AgendaContent:
     milestones: list[Item] = field(default_factory=list)  # due in the next two weeks, or slipping
     assessed: dict[int, Assessment] = field(default_factory=dict)
     program: Program | None = None  # its working days measure the milestones' slips
+    sprint: Sprint | None = None  # a planning or retro agenda's sprint
+    sprint_ended: list[Item] = field(default_factory=list)  # closed in it
+    sprint_due: list[Item] = field(default_factory=list)  # open and due in it
 
     def covered(self) -> dict:
         return {"blockers": [i.id for i in self.blockers], "risks": [i.id for i in self.risks],
@@ -112,7 +122,33 @@ def compose_agenda(*, session: Session, program: Program, meeting: Meeting, agen
     if not new:
         content.actions = [i for i in linked[agenda.id] if i.kind == ACTION]
         content.decisions = [i for i in linked[agenda.id] if i.kind == DECISION]
+    window = sprint_window(program, meeting, agenda.occurs_at)
+    if window is not None:
+        content.sprint, start, end = window
+        found = raid_store.sprint_items(session=session, program_id=program.id, start=start, end=end)
+        content.sprint_ended = sorted((i for i in found if not i.is_open), key=lambda i: i.closed_at)
+        content.sprint_due = sorted((i for i in found if i.is_open), key=lambda i: i.due_at)
     return content
+
+
+def is_sprint_meeting(name: str) -> bool:
+    """A meeting whose name reads like a planning or a retro (`Sprint planning`, `Retro`, `PI plan`)."""
+    return bool(SPRINT_MEETING.search(name or ""))
+
+
+def sprint_window(program: Program, meeting: Meeting, occurs_at: datetime) -> tuple[Sprint, datetime, datetime] | None:
+    """For a planning or retro meeting of a program with sprints: the sprint the meeting falls in (the first,
+    before sprints start) and its span in UTC, from the first day's midnight to the day after the last, in
+    the program's timezone. None for any other meeting."""
+    if not is_sprint_meeting(meeting.name):
+        return None
+    tz = zone(program.timezone)
+    sprint = current_or_next(settings_of(program).sprints, occurs_at.astimezone(tz).date())
+    if sprint is None:
+        return None
+    start = datetime.combine(sprint.start, time(), tzinfo=tz).astimezone(timezone.utc)
+    end = datetime.combine(sprint.end + timedelta(days=1), time(), tzinfo=tz).astimezone(timezone.utc)
+    return sprint, start, end
 
 
 def agenda_key(agenda: Agenda) -> str:

@@ -1,7 +1,7 @@
 """Dates the way people type them, in the typing user's timezone, always in the future.
 
 Common phrases are read by our own small grammar (fast and exact): `eod`, `eow`, `end of week`,
-`end of month`, `end of sprint` (when the program has sprints), `qN`, weekday names (`fri`,
+`end of month`, `end of sprint` and `next sprint` (when the program has sprints), `qN`, weekday names (`fri`,
 `next friday`), `today`, `tomorrow`, `in 2 weeks`, `two weeks from today`, `dec 3`, `3 dec`,
 `2026-12-01`, each with an optional time (`5pm`, `17:30`, `at noon`). Anything else goes to
 dateparser (English only, future-preferring, relative to now in the user's zone).
@@ -9,15 +9,26 @@ dateparser (English only, future-preferring, relative to now in the user's zone)
 A date without a time means the end of that working day: 17:00 local (`When.has_time` is False:
 `due_at` gives the end of that day instead, 23:59:59 local). A day named without its year that lands more
 than six months out ("dec 2" typed on 7 Dec) is refused with the date it would mean.
+
+Sprint phrases need the program's sprints, which no grammar's signature carries: whoever knows the program
+(the command router, a thread capture) runs the grammar inside ``date_context(...)``, which hands
+``parse_when`` a way to read them, called only when a sprint phrase is typed. `end of sprint` is 17:00 on
+the last weekday (Monday–Friday) of the current sprint (of the first, before it starts), `next sprint` the
+first day of the next one, `end of next sprint` that one's last weekday. Without sprints (or outside any
+context) they are a clear error.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from bot.services.errors import UserError
+from bot.services.sprints import Cadence, current_or_next, has_sprints, next_sprint
 from bot.services.timezones import zone
 
 END_OF_DAY = time(17, 0)
@@ -69,6 +80,57 @@ class DateError(UserError):
     pass
 
 
+@dataclass(frozen=True)
+class DateContext:
+    """What typed dates may refer to beyond the calendar: the program's sprints, read when first needed."""
+
+    sprints: Callable[[], Cadence | None]
+
+
+_CONTEXT: ContextVar[DateContext | None] = ContextVar("date_context", default=None)
+
+
+@contextmanager
+def date_context(sprints: Callable[[], Cadence | None]) -> Iterator[None]:
+    """Dates parsed inside (by any grammar, through ``parse_when``) read `end of sprint` and `next sprint`
+    from ``sprints()``: the program's SprintSettings, or None. It is called at most when a sprint phrase
+    is typed, so a command that types none pays nothing."""
+    token = _CONTEXT.set(DateContext(sprints))
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+SPRINT_PHRASES = {
+    "end of sprint": "end", "end of the sprint": "end", "end of this sprint": "end", "sprint end": "end",
+    "eos": "end", "next sprint": "next", "the next sprint": "next", "start of next sprint": "next",
+    "start of the next sprint": "next", "end of next sprint": "next end", "end of the next sprint": "next end",
+}
+
+
+def _sprint_day(phrase: str, today: date, sprint_end: date | None) -> tuple[date, time | None]:
+    which = SPRINT_PHRASES[phrase]
+    if which == "end" and sprint_end is not None:
+        return sprint_end, END_OF_DAY
+    context = _CONTEXT.get()
+    settings = context.sprints() if context is not None else None
+    if not has_sprints(settings):
+        raise DateError(f"This program has no sprints set up, so “{phrase}” has no date. A lead can set the sprint "
+                        "length and first day in `/tpm setup`.", DATE_EXAMPLE)
+    if which == "end":
+        return _last_weekday(current_or_next(settings, today).end), END_OF_DAY
+    upcoming = next_sprint(settings, today)
+    return (upcoming.start, None) if which == "next" else (_last_weekday(upcoming.end), END_OF_DAY)
+
+
+def _last_weekday(day: date) -> date:
+    """A sprint's end as a due date: its last Monday–Friday day, as `eow` is Friday (a sprint is whole weeks)."""
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
 _LEAD = re.compile(r"^(?:by|on|until|till|til|before|due|at|for|from)\s+", re.I)
 _TIME = re.compile(r"(?:\s+(?:at\s+)?|^)(?P<time>noon|midnight|\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2})$", re.I)
 _IN = re.compile(r"^(?:in\s+)?(?P<n>\d+|[a-z ]+?)\s+(?P<unit>business days?|working days?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)"
@@ -116,7 +178,7 @@ def parse_when(text: str, tz: str, now: datetime, *, sprint_end: date | None = N
 
 
 FAR_MONTHS = 6
-_RELATIVE = re.compile(r"\b(?:in|from now|from today|later|next|end of sprint|end of the sprint|eos)\b", re.I)
+_RELATIVE = re.compile(r"\b(?:in|from now|from today|later|next|sprint|eos)\b", re.I)
 
 
 def _year_is_explicit(phrase: str) -> bool:
@@ -199,10 +261,8 @@ def _grammar(phrase: str, local_now: datetime, sprint_end: date | None) -> tuple
         return today + timedelta(days=7 - today.weekday()), None
     if phrase in ("eom", "end of month", "end of the month", "end of this month"):
         return _month_end(today.year, today.month), END_OF_DAY
-    if phrase in ("end of sprint", "end of the sprint", "eos"):
-        if sprint_end is None:
-            raise DateError("This program has no sprints set up, so “end of sprint” has no date.", DATE_EXAMPLE)
-        return sprint_end, END_OF_DAY
+    if phrase in SPRINT_PHRASES:
+        return _sprint_day(phrase, today, sprint_end)
     if match := _QUARTER.match(phrase):
         quarter, year = int(match.group("q")), int(match.group("y") or today.year)
         end = _month_end(year, quarter * 3)

@@ -5,7 +5,8 @@ so changing a default here changes it for every program that never set it):
 
     {"blockers": {"sla_hours": {"high": 4}},
      "escalations": {"risk_threshold": 12, "steps_hours": [2, 6]},
-     "status_report": {"enabled": true, "day": 4, "time": "16:00", "channel": ""}}
+     "status_report": {"enabled": true, "day": 4, "time": "16:00", "channel": ""},
+     "sprints": {"length_weeks": 2, "first_day": "2026-12-07"}}
 
 Read with ``settings_of(program)``; write with ``update_settings(...)``, the one way to write, which
 validates the whole document before anything is stored. Unknown sections or fields are refused
@@ -14,10 +15,10 @@ validates the whole document before anything is stored. Unknown sections or fiel
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlmodel import Session
 
 from storage.models import Program
@@ -70,6 +71,21 @@ class MilestoneSettings(Section):
     """A milestone slipped past its baseline by more than ``slip_tolerance_days`` working days is off track."""
 
     slip_tolerance_days: Annotated[int, Field(ge=0, le=250)] = 5
+SPRINT_LENGTHS = (0, 1, 2, 3, 4)  # weeks; 0 = the program has no sprints
+
+
+class SprintSettings(Section):
+    """The program's sprints: ``length_weeks`` long (0 = none), back to back from ``first_day``, the first
+    day of the first sprint (bot/services/sprints.py does the arithmetic)."""
+
+    length_weeks: Annotated[int, Field(ge=0, le=4)] = 0
+    first_day: date | None = None
+
+    @model_validator(mode="after")
+    def _first_day_with_a_length(self) -> "SprintSettings":
+        if self.length_weeks and self.first_day is None:
+            raise ValueError("sprints with a length need their first day")
+        return self
 
 
 class ProgramSettings(Section):
@@ -77,6 +93,7 @@ class ProgramSettings(Section):
     escalations: EscalationSettings = EscalationSettings()
     status_report: StatusReportSettings = StatusReportSettings()
     milestones: MilestoneSettings = MilestoneSettings()
+    sprints: SprintSettings = SprintSettings()
 
 
 SECTIONS = tuple(ProgramSettings.model_fields)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from sqlmodel import Session
 
 from bot.services.errors import FieldErrors, NotAllowed, UserError
+from bot.services.program_settings import SPRINT_LENGTHS, settings_of, update_settings
 from bot.services.timezones import is_timezone
 from storage import programs as store
 from storage.models import Program
@@ -63,6 +64,9 @@ class SetupForm:
     timezone: str = ""
     working_days: list[int] = field(default_factory=list)
     holiday_region: str | None = None
+    sprint_length_weeks: int | None = None  # 0: no sprints; None: not in the form (a modal opened before
+    # sprints existed), so the program's sprints stay as they are
+    sprint_first_day: date | None = None
 
 
 def validate_setup(form: SetupForm) -> SetupForm:
@@ -86,9 +90,16 @@ def validate_setup(form: SetupForm) -> SetupForm:
     region = (form.holiday_region or "").strip().upper() or None
     if region is not None and not is_holiday_region(region):
         errors["holiday_region"] = "Unknown holiday region: use a country code, optionally with a subdivision, e.g. US, DE-BY, GB-ENG."
+    if form.sprint_length_weeks is None:
+        pass
+    elif form.sprint_length_weeks not in SPRINT_LENGTHS:
+        errors["sprint_length"] = "Choose a sprint length of 1 to 4 weeks, or no sprints."
+    elif form.sprint_length_weeks and form.sprint_first_day is None:
+        errors["sprint_first_day"] = "Pick the day the first sprint starts (or choose no sprints)."
     if errors:
         raise FieldErrors(errors)
-    return SetupForm(name, leads, form.escalation_channel_id, form.timezone, days, region)
+    return SetupForm(name, leads, form.escalation_channel_id, form.timezone, days, region, form.sprint_length_weeks,
+                     form.sprint_first_day)
 
 
 _REGION = re.compile(r"^([A-Z]{2})(?:-([A-Z0-9]{1,4}))?$")
@@ -122,12 +133,16 @@ def apply_setup(*, session: Session, program: Program, form: SetupForm, now: dat
     program.holiday_region = clean.holiday_region
     program.updated_at = now
     session.add(program)
+    if clean.sprint_length_weeks is not None:
+        update_settings(session=session, program=program, section="sprints", now=now,
+                        length_weeks=clean.sprint_length_weeks, first_day=clean.sprint_first_day)
     return program
 
 
 def setup_form_of(program: Program) -> SetupForm:
+    sprints = settings_of(program).sprints
     return SetupForm(program.name, list(program.leads), program.escalation_channel_id, program.timezone,
-                     list(program.working_days), program.holiday_region)
+                     list(program.working_days), program.holiday_region, sprints.length_weeks, sprints.first_day)
 
 
 def describe_working_days(days: list[int]) -> str:

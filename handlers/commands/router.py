@@ -14,8 +14,10 @@ from slack_sdk import WebClient
 
 from bot.blocks.help import HelpLine, HelpSection, build_command_help
 from bot.deps import Deps
+from bot.services.dates import date_context
 from bot.services.errors import UserError
 from handlers.guard import guarded
+from handlers.programs import sprints_here
 
 KEY_LIKE = re.compile(r"^[A-Za-z]{1,4}-\d+$")
 
@@ -159,7 +161,10 @@ class CommandRouter:
             problem = f"`{self.command} {word}` isn't something I know." if word else None
             ack(text=f"{self.command} help", blocks=build_command_help(self.help_section(), problem))
             return
-        route.handler(CommandCall(ack, respond, client, body, context["deps"], rest, context.get("inbox_id")))
+        call = CommandCall(ack, respond, client, body, context["deps"], rest, context.get("inbox_id"))
+        # Dates typed in the command (`due end of sprint`) read the channel's program's sprints, if any.
+        with date_context(sprints_here(call.deps, team_id=call.team_id, channel_id=call.channel_id)):
+            route.handler(call)
 
     def reply_help(self, ack: Ack) -> None:
         ack(text=f"{self.command} help", blocks=build_command_help(self.help_section()))

@@ -9,6 +9,8 @@ from bot.blocks.text import mrkdwn
 from bot.services import programs
 from bot.services.errors import UserError
 from bot.services.program_settings import update_settings
+from bot.services.timezones import zone
+from handlers.charter_flow import charter_command
 from handlers.commands.router import CommandCall, CommandRouter
 from handlers.escalation_sync import recheck_program
 from handlers.programs import NoProgramHere, existing_program_here, program_here
@@ -64,7 +66,14 @@ def tpm_setup(call: CommandCall) -> None:
 def tpm_settings(call: CommandCall) -> None:
     call.ack()
     program = _existing(call)
-    _reply(call, settings_text(program), build_settings(program))
+    today = call.deps.clock.now().astimezone(zone(program.timezone)).date()
+    _reply(call, settings_text(program), build_settings(program, today))
+
+
+@router.sub("charter", usage="/tpm charter [show|history]",
+            summary="the program's charter: leads edit it in a modal; `show` posts it here; `history` lists its changes")
+def tpm_charter(call: CommandCall) -> None:
+    charter_command(call)
 
 
 @router.sub("archive", usage="/tpm archive",

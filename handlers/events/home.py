@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from bot.blocks.home import build_home
 from bot.deps import Deps
 from bot.services.status_report import rag_status
+from storage.charters import latest_of
 from storage.programs import programs_in
 from storage.raid import open_items_of
 
@@ -25,6 +26,7 @@ def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> N
         programs = programs_in(session=session, team_id=team_id)
         led = [p for p in programs if user_id in p.leads]
         open_items = open_items_of(session=session, program_ids=[p.id for p in programs])
+        charters = latest_of(session=session, program_ids=[p.id for p in led])
     by_program = {p.id: p for p in programs}
     open_by: dict[int, list] = {p.id: [] for p in led}
     for item in open_items:
@@ -32,4 +34,5 @@ def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> N
     # The RAG rules read a program's open records (bot/services/status_report.py).
     rags = {p.id: rag_status(p, open_by[p.id], now) for p in led}
     owned = [(i, by_program[i.program_id]) for i in open_items if i.owner_id == user_id]
-    client.views_publish(user_id=user_id, view=build_home(user_id, led, rags=rags, owned=owned, now=now))
+    client.views_publish(user_id=user_id, view=build_home(user_id, led, rags=rags, owned=owned, now=now,
+                                                                charters=charters))

@@ -15,7 +15,9 @@ from bot.blocks.records import record_modal
 from bot.deps import Deps
 from bot.records.registry import BY_THREAD_PREFIX
 from bot.records.spec import KindSpec
+from bot.services.dates import date_context
 from bot.services.errors import UserError
+from bot.services.program_settings import settings_of
 from handlers.members import user_timezone
 from handlers.records.common import ensure_user
 from handlers.records.create import create_record
@@ -47,7 +49,8 @@ def capture_from_thread(client: WebClient, deps: Deps, program: Program, event: 
     tz = user_timezone(client, deps, program.team_id, user_id)
     example = spec.example.replace(f"{spec.command} ", f"{spec.name}: ", 1)
     try:
-        draft = spec.grammar(text, tz, deps.clock.now())
+        with date_context(lambda: settings_of(program).sprints):  # `action: … by end of sprint`
+            draft = spec.grammar(text, tz, deps.clock.now())
         ensure_user(client, draft.owner_id, example)
     except UserError as error:
         client.chat_postEphemeral(channel=event["channel"], user=user_id, thread_ts=event.get("thread_ts"),

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from handlers.views import agenda_setup, setup, standup, standup_setup
+from handlers.views import agenda_setup, charter, setup, standup, standup_setup
 
 
 def register(app: App) -> None:
@@ -10,3 +10,4 @@ def register(app: App) -> None:
     standup.register(app)
     standup_setup.register(app)
     agenda_setup.register(app)
+    charter.register(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -28,7 +29,24 @@ def form_from_view(view: dict) -> SetupForm:
         timezone=values.text(Block.SETUP_TIMEZONE, Action.SETUP_TIMEZONE),
         working_days=[int(v) for v in values.checked(Block.SETUP_DAYS, Action.SETUP_DAYS) if v.isdigit()],
         holiday_region=values.text(Block.SETUP_HOLIDAYS, Action.SETUP_HOLIDAYS) or None,
+        sprint_length_weeks=_weeks(values.selected(Block.SETUP_SPRINT_LENGTH, Action.SETUP_SPRINT_LENGTH)),
+        sprint_first_day=_day(values.date(Block.SETUP_SPRINT_START, Action.SETUP_SPRINT_START)),
     )
+
+
+def _weeks(raw: str | None) -> int | None:
+    """The chosen length; None when the form had no such field (the program's sprints then stay as they are);
+    anything else is -1, which validate_setup refuses."""
+    if raw is None:
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() else -1
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
 
 
 def on_setup_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context: dict[str, Any]) -> None:

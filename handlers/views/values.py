@@ -17,6 +17,10 @@ class ViewValues:
     def text(self, block, action) -> str:
         return (self._element(block, action).get("value") or "").strip()
 
+    def raw_text(self, block, action) -> str:
+        """A text input's value as typed (multiline text keeps its lines and indentation)."""
+        return self._element(block, action).get("value") or ""
+
     def users(self, block, action) -> list[str]:
         return list(self._element(block, action).get("selected_users") or [])
 
