@@ -31,6 +31,7 @@ def features() -> tuple[Feature, ...]:
             "scheduled.standup_jobs:StandupDigests")),
         *kinds,
         Feature("records", jobs=("scheduled.record_reminders:RecordReminders",)),
+        Feature("roadmap", "handlers.commands.roadmap"),
         Feature("digest", "handlers.commands.digest"),
         Feature("agendas", "handlers.commands.agenda", jobs=("scheduled.agenda_jobs:AgendaPosts",)),
         Feature("escalations", jobs=("scheduled.escalation_jobs:EscalationSweep",)),

@@ -26,6 +26,7 @@ from storage.models import Member, OutboundMessage, Program
 from storage.outbox import claim_next, finish
 from storage.raid import RECORD_EVENT, set_message
 
+PICTURES = "tpmbot_pictures"  # bot.roadmap_posts.PICTURES: a queued post's pictures, drawn at send time
 log = logging.getLogger(__name__)
 
 # Errors that no retry will fix: the message is set aside (and, for a channel or person, the leads told).
@@ -116,6 +117,10 @@ def _attempt(client: WebClient, deps: Deps, message: OutboundMessage, in_flight:
         if posting and _deactivated(deps, message):
             return Outcome("dead", error=USER_DEACTIVATED)
         payload = with_outbox_key(message.payload, message.idempotency_key) if posting else message.payload
+        if PICTURES in payload:  # drawn and uploaded now, once per content (bot/roadmap_posts.py)
+            from bot.roadmap_posts import resolve_pictures
+
+            payload = resolve_pictures(client, deps, message.team_id, payload)
         response = client.api_call(message.method, json=payload)
     except SlackApiError as exc:
         error = str(exc.response.get("error") or exc.response.status_code)

@@ -11,6 +11,7 @@ from bot.blocks.images import roadmap_alt_text, roadmap_image_block
 from bot.blocks.text import clip, mrkdwn
 from bot.charts.roadmap import RoadmapData, chart_digest, render_roadmap
 from bot.deps import Deps
+from bot.notifier import PICTURES
 from bot.posts import post_message
 from bot.uploads import upload_once
 from storage import outbox
@@ -46,3 +47,33 @@ def post_roadmap(client: WebClient, deps: Deps, program: Program, channel_id: st
     post_message(client, deps, key=key, team_id=program.team_id, channel=channel_id, text=text,
                  blocks=roadmap_blocks(file_id, data), program_id=program.id)
     return file_id
+
+
+# A queued message can carry pictures still to draw (under bot.notifier.PICTURES): the blocks go in at
+# send time, once the picture is uploaded (once per content). The queue row keeps the plain document;
+# Slack never sees that field.
+
+
+def with_roadmap(payload: dict, data: RoadmapData, *, at: int) -> dict:
+    """``payload`` with the roadmap picture to go in at block index ``at`` when it is sent."""
+    from bot.services.roadmap import to_doc
+
+    return {**payload, PICTURES: [*payload.get(PICTURES, []), {"at": at, "roadmap": to_doc(data)}]}
+
+
+def resolve_pictures(client: WebClient, deps: Deps, team_id: str, payload: dict) -> dict:
+    """The payload Slack gets: each picture drawn (cached), uploaded (once per content) and its blocks put
+    in place. An upload Slack refuses raises, and the send is retried like any other."""
+    from bot.services.roadmap import from_doc
+
+    pictures = payload.get(PICTURES)
+    if not pictures:
+        return payload
+    blocks = list(payload.get("blocks") or [])
+    for picture in sorted(pictures, key=lambda p: p["at"], reverse=True):
+        data = from_doc(picture["roadmap"])
+        if not data.milestones:
+            continue
+        blocks[picture["at"]:picture["at"]] = roadmap_blocks(roadmap_file_id(client, deps, team_id=team_id,
+                                                                             data=data), data)
+    return {**{k: v for k, v in payload.items() if k != PICTURES}, "blocks": blocks}

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.blocks.status_report import build_status_report, report_text
+from bot.blocks.status_report import MILESTONES_BLOCK, build_status_report, report_text
 from bot.deps import Deps
+from bot.roadmap_posts import with_roadmap
+from bot.services.roadmap import roadmap_data
 from bot.services.charter import current_charter
 from bot.services.recurrence import daily_instants
 from bot.services.standups import parse_hhmm
@@ -58,7 +60,12 @@ def queue_report(session: Session, program: Program, at: datetime, *, occurrence
     on_demand = channel is not None
     channel = channel or schedule_of(program).channel or program.channel_id
     key = report_key(program, at, on_demand)
+    blocks = build_status_report(report, charter)
+    payload = {"channel": channel, "text": report_text(report), "blocks": blocks, "unfurl_links": False}
+    plan = [*report.milestones, *report.milestones_done]
+    if plan:  # the roadmap picture under the Milestones section, drawn and uploaded when it is sent
+        index = 1 + next(i for i, block in enumerate(blocks) if block.get("block_id") == MILESTONES_BLOCK)
+        payload = with_roadmap(payload, roadmap_data(program, plan, report.assessed, at), at=index)
     enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage", now=at,
-            occurrence_id=occurrence_id, program_id=program.id, payload={"channel": channel, "text": report_text(report),
-                                                  "blocks": build_status_report(report, charter), "unfurl_links": False})
+            occurrence_id=occurrence_id, program_id=program.id, payload=payload)
     return key

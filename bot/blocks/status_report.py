@@ -21,6 +21,7 @@ TITLE_MAX = 120
 HIGHLIGHT_MAX = 200
 SECTION_MAX = 3000
 FIELD_MAX = 2000
+MILESTONES_BLOCK = "status.milestones"  # the roadmap picture goes in right after it
 
 
 def _capped(lines: list[str], total: int | None = None, limit: int = SECTION_MAX) -> str:
@@ -127,9 +128,8 @@ def _milestones(report: StatusReport) -> kit.Block:
     if report.milestones_done:
         lines.append(f"*Done this week ({len(report.milestones_done)})*")
         lines += [f"• {done_line(m)}" for m in report.milestones_done[:MAX_LINES]]
-    if not lines:
-        return _section("Milestones", "No milestones yet: `/milestone <name> due <date>` adds one.")
-    return _section("Milestones", _clip_lines(lines, SECTION_MAX - 40))
+    body = _clip_lines(lines, SECTION_MAX - 40) if lines else "No milestones yet: `/milestone <name> due <date>` adds one."
+    return {**_section("Milestones", body), "block_id": MILESTONES_BLOCK}
 
 
 def _clip_lines(lines: list[str], limit: int) -> str:

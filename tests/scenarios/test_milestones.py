@@ -136,3 +136,24 @@ def test_an_escalation_opens_when_the_forecast_passes(slack, bot, deps, workspac
     with deps.session() as session:
         [escalation] = session.exec(select(Escalation)).all()
     assert escalation.rule == "milestone_slipped" and "slipped" in escalation.reason
+
+
+def test_roadmap_posts_the_picture_in_the_channel_once_per_content(slack, bot, deps, workspace, sandbox):
+    run(slack, bot, "", command="/roadmap")
+    assert "has no program yet" in reply(workspace)["text"]
+    run(slack, bot, "setup", command="/tpm")
+    run(slack, bot, "", command="/roadmap")
+    assert "no milestones yet" in reply(workspace)["text"]
+    run(slack, bot, "Design due dec 10")
+    run(slack, bot, "Beta due jan 20 after M-1")
+    run(slack, bot, "move M-2 jan 29 reason: vendor SDK late")
+    run(slack, bot, "", command="/roadmap")
+    [picture] = [m for m in workspace.messages("C0APOLLO") if any(b["type"] == "image" for b in m.get("blocks", []))]
+    image = next(b for b in picture["blocks"] if b["type"] == "image")
+    assert image["slack_file"]["id"].startswith("F") and "image_url" not in image
+    assert "M-2 Beta: forecast 29 Jan 2027, +9 days from baseline 20 Jan" in image["alt_text"]
+    assert workspace.file_store.bytes_of(image["slack_file"]["id"])[0][:8] == b"\x89PNG\r\n\x1a\n"
+    run(slack, bot, "", command="/roadmap")  # nothing changed: posted again, the same file
+    assert len(sandbox.calls_to("files.getUploadURLExternal")) == 1
+    pictures = [m for m in workspace.messages("C0APOLLO") if any(b["type"] == "image" for b in m.get("blocks", []))]
+    assert len(pictures) == 2

@@ -159,6 +159,13 @@ def test_milestones_drive_the_rag_and_have_their_section(slack, bot, deps, sandb
     body = text_of(green)
     assert "*Milestones*" in body and "*M-1* Design signed off — Fri 4 Dec 2026" in body
     assert "*M-4* Docs —" not in body and "…and 1 more: `/milestone list`" in body  # the next three only
+    # The roadmap picture right under the Milestones section: drawn and uploaded when the report is sent.
+    blocks = green.args["blocks"]
+    at = next(i for i, b in enumerate(blocks) if b.get("block_id") == "status.milestones")
+    image = blocks[at + 1]
+    assert image["type"] == "image" and image["slack_file"]["id"].startswith("F")
+    assert "M-1 Design signed off: forecast 04 Dec 2026" in image["alt_text"]
+    assert "tpmbot_pictures" not in green.args and len(sandbox.calls_to("files.completeUploadExternal")) == 1
 
     cmd(slack, bot, "auth vendor may not deliver p:4 i:4", name="/risk")
     cmd(slack, bot, "link M-2 R-1", name="/milestone")
