@@ -51,8 +51,9 @@ def fit_lines(heading: str, lines: list[str], empty: str, limit: int = SECTION_M
 
 def build_home(user_id: str, programs: list[Program], *, rags: dict[int, tuple[str, list[str]]] | None = None,
                owned: list[tuple[Item, Program]] = (), now: datetime | None = None,
-               charters: dict[int, Charter] | None = None) -> dict:
-    """``charters``: the charters of the programs the user leads, shown first (scope and goals, clipped)."""
+               charters: dict[int, Charter] | None = None, roadmaps: dict[int, list[dict]] | None = None) -> dict:
+    """``charters``: the charters of the programs the user leads, shown first (scope and goals, clipped);
+    ``roadmaps``: the roadmap picture's blocks of some of them, shown under the program."""
     rags = rags or {}
     blocks = [HeaderBlock(text="tpmbot"), SectionBlock(text=MarkdownTextObject(
         text=f"Hi <@{user_id}>. Type `/tpm help` in any channel to see every command."))]
@@ -79,6 +80,7 @@ def build_home(user_id: str, programs: list[Program], *, rags: dict[int, tuple[s
             blocks.append(SectionBlock(text=MarkdownTextObject(text=(
                 f"*{mrkdwn(program.name, NAME_MAX)}* in {channel(program.channel_id)}\n{status}{program.timezone}, "
                 f"{describe_working_days(program.working_days)}"))))
+            blocks.extend((roadmaps or {}).get(program.id, []))
         if len(programs) > MAX_PROGRAMS:
             blocks.append(ContextBlock(elements=[MarkdownTextObject(
                 text=f"…and {len(programs) - MAX_PROGRAMS} more.")]))

@@ -157,3 +157,19 @@ def test_roadmap_posts_the_picture_in_the_channel_once_per_content(slack, bot, d
     assert len(sandbox.calls_to("files.getUploadURLExternal")) == 1
     pictures = [m for m in workspace.messages("C0APOLLO") if any(b["type"] == "image" for b in m.get("blocks", []))]
     assert len(pictures) == 2
+
+
+def test_app_home_shows_the_roadmap_of_the_programs_a_lead_leads(slack, bot, deps, workspace, sandbox):
+    run(slack, bot, "Design due dec 10")
+    run(slack, bot, "Beta due jan 20 after M-1")
+    assert slack.app_home_opened("U0ALICE").status == 200
+    bot.wait_idle()
+    home = workspace.home_views["U0ALICE"]
+    [image] = [b for b in home["blocks"] if b["type"] == "image"]
+    assert image["slack_file"]["id"].startswith("F") and "M-1 Design: forecast 10 Dec 2026" in image["alt_text"]
+    assert slack.app_home_opened("U0ALICE").status == 200  # opened again, nothing changed: no new upload
+    bot.wait_idle()
+    assert len(sandbox.calls_to("files.getUploadURLExternal")) == 1
+    assert slack.app_home_opened("U0KENJI").status == 200  # leads nothing: no picture
+    bot.wait_idle()
+    assert not [b for b in workspace.home_views["U0KENJI"]["blocks"] if b["type"] == "image"]
