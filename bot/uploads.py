@@ -102,12 +102,17 @@ def _exists(client: WebClient, file_id: str) -> bool:
 def upload_once(client: WebClient, deps: Deps, *, team_id: str, digest: str, png: bytes, filename: str,
                 title: str, alt_text: str) -> str:
     """The file id of this content (``digest``) in this workspace: uploaded (privately) the first time,
-    the stored id every time after. Two processes uploading the same new picture at once both upload;
-    the first recorded id is the one both use."""
+    the stored id every time after, as long as Slack still has the file (``files.info``: someone may have
+    deleted it, and an image block naming a deleted file is refused). Two processes uploading the same new
+    picture at once both upload; the first recorded id is the one both use."""
     with deps.session() as session:
         known = uploads.file_for(session=session, team_id=team_id, digest=digest)
-    if known:
+    if known and _exists(client, known):
         return known
+    if known:
+        log.info("file %s is gone from Slack; uploading its picture again", known)
+        with deps.session() as session:
+            uploads.forget_file(session=session, team_id=team_id, file_id=known)
     file_id = upload_png(client, channel_id=None, png=png, filename=filename, title=title, alt_text=alt_text)
     with deps.session() as session:
         return uploads.remember_file(session=session, team_id=team_id, digest=digest, file_id=file_id,

@@ -49,7 +49,14 @@ def test_the_roadmap_shows_in_the_channel_and_in_app_home(page, stack, shot):
     shot("1-in-channel")
 
     page.locator("#app-list .nav-item").click()  # App Home: the bot publishes its own view first
-    expect(page.locator("#home-body")).not_to_contain_text("has not published")
+    ws = stack.sandbox.ws
+    version = ws.version
+    for _ in range(100):  # each wait ends at the workspace's next change, not after a fixed time
+        if ws.home_views.get("U0ALICE"):
+            break
+        version = ws.wait_change(version, timeout=0.5)
+    stack.bot.wait_idle()
+    assert ws.home_views.get("U0ALICE"), "the bot never published App Home"
     same = roadmap_file_id(client, deps, team_id=program.team_id, data=roadmap())
     assert same == file_id  # uploaded once: App Home shows the same file
     home = {"type": "home", "blocks": [{"type": "header", "text": {"type": "plain_text", "text": "Roadmap"}},

@@ -83,6 +83,16 @@ def test_a_changed_roadmap_is_a_new_picture(client, deps, program, sandbox):
     assert roadmap_file_id(client, deps, team_id=program.team_id, data=data()) == first
 
 
+def test_a_file_deleted_in_slack_is_uploaded_again(client, deps, program, sandbox, workspace):
+    first = roadmap_file_id(client, deps, team_id=program.team_id, data=data())
+    client.files_delete(file=first)
+    second = post_roadmap(client, deps, program, "C0APOLLO", data(), key="roadmap:C0APOLLO:after-delete")
+    assert second != first and len(sandbox.calls_to("files.getUploadURLExternal")) == 2
+    assert workspace.messages("C0APOLLO")[0]["blocks"][0]["slack_file"] == {"id": second}
+    with deps.session() as session:
+        assert [row.file_id for row in session.exec(select(UploadedFile))] == [second]
+
+
 def test_slack_failures_on_every_step_are_retried(client, deps, program, sandbox, workspace):
     sandbox.inject_faults("files.getUploadURLExternal", status=429, count=1, retry_after=0)
     sandbox.inject_faults("upload", status=503, count=1)
