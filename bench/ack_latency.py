@@ -32,12 +32,13 @@ GUNICORN = ["--worker-class", "gthread", "--workers", "2", "--threads", "8", "--
 
 
 
-def wait_listening(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+def wait_listening(url: str, process: subprocess.Popen, timeout: float = 30.0, log: Path | None = None) -> None:
     """Poll a starting server until it answers anything over HTTP."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read().decode()[-2000:]}")
+            said = log.read_text(errors="replace")[-2000:] if log is not None else ""
+            raise RuntimeError(f"server exited with {process.returncode}: {said}")
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return
@@ -66,25 +67,35 @@ def tree_cpu_seconds(root_pid: int) -> float:
 
 @contextmanager
 def server(command: list[str], env: dict, ready_url: str):
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_listening(ready_url, process)
-        yield process.pid
-    finally:
-        process.terminate()
+    """The server running ``command``; its log goes to a file (a pipe nobody reads would fill, and stall the
+    server mid-run), whose last lines are printed if it logged anything at ERROR."""
+    with tempfile.TemporaryDirectory() as logs:
+        log = Path(logs) / "server.log"
+        with open(log, "wb") as sink:
+            process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=sink)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            wait_listening(ready_url, process, log=log)
+            yield process.pid
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            said = log.read_text(errors="replace")
+            if " ERROR " in said:
+                print(f"  (the server logged errors; its log ends:)\n{said[-1500:]}", flush=True)
 
 
-def measure(url: str, label: str, requests: int, pid: int) -> dict:
-    run_load(url, SECRET, clients=4, requests_per_client=25)  # warm-up: imports, pools, first auth.test
+def measure(url: str, label: str, requests: int, pid: int, response_url) -> dict:
+    # Warm-up: imports, pools, first auth.test.
+    run_load(url, SECRET, clients=4, requests_per_client=25, response_url=response_url)
     results = {}
     for clients in (1, 20):
         per_client = max(5, requests // clients) if clients > 1 else requests // 2
         cpu_before = tree_cpu_seconds(pid)
-        latencies = run_load(url, SECRET, clients=clients, requests_per_client=per_client)
+        latencies = run_load(url, SECRET, clients=clients, requests_per_client=per_client, response_url=response_url)
         cpu_ms = (tree_cpu_seconds(pid) - cpu_before) * 1000 / max(1, len(latencies.samples_ms))
         results[clients] = latencies
         print(f"{label:<10} {clients:>2} client(s): {latencies.summary()}  server CPU {cpu_ms:.2f} ms/request",
@@ -108,10 +119,15 @@ def main() -> int:
         ours_cmd = [str(BIN / "tpmbot"), "serve", "--host", "127.0.0.1", "--port", str(ours_port), "--workers", "2",
                     "--threads", "8", "--no-scheduler"]
         results = {}
+
+        def response_url() -> str:  # one that answers, as Slack's does (`/tpm help` may reply through it)
+            return sandbox.new_response_url("C0APOLLO", "U0ALICE")
+
         with server(bare_cmd, env, f"http://127.0.0.1:{bare_port}/") as pid:
-            results["bare"] = measure(f"http://127.0.0.1:{bare_port}/slack/events", "bare Bolt", args.requests, pid)
+            results["bare"] = measure(f"http://127.0.0.1:{bare_port}/slack/events", "bare Bolt", args.requests, pid,
+                                      response_url)
         with server(ours_cmd, env, f"http://127.0.0.1:{ours_port}/healthz") as pid:
-            results["ours"] = measure(f"http://127.0.0.1:{ours_port}/slack/events", "tpmbot", args.requests, pid)
+            results["ours"] = measure(f"http://127.0.0.1:{ours_port}/slack/events", "tpmbot", args.requests, pid, response_url)
     print()
     for clients in (1, 20):
         ours, bare = results["ours"][clients].pct(99), results["bare"][clients].pct(99)

@@ -9,6 +9,7 @@ import statistics
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -36,17 +37,19 @@ _RUN = uuid.uuid4().hex[:8]  # trigger ids are unique, as Slack's are: one seen 
 _SEQUENCE = itertools.count()
 
 
-def command_body(command: str, text: str, i: int) -> str:
+def command_body(command: str, text: str, i: int, response_url: str = "http://127.0.0.1:9/hooks/unused") -> str:
     return urlencode({
         "token": "bench", "team_id": "T0TPMBOT", "team_domain": "sandbox", "channel_id": "C0APOLLO",
         "channel_name": "program-apollo", "user_id": "U0ALICE", "user_name": "alice", "command": command,
         "text": text, "api_app_id": "A0TPMBOT", "is_enterprise_install": "false",
-        "response_url": "http://127.0.0.1:9/hooks/unused", "trigger_id": f"bench.{_RUN}.{i}",
+        "response_url": response_url, "trigger_id": f"bench.{_RUN}.{i}",
     })
 
 
 def run_load(url: str, secret: str, *, clients: int, requests_per_client: int, command: str = "/tpm",
-             text: str = "help") -> Latencies:
+             text: str = "help", response_url: Callable[[], str] | None = None) -> Latencies:
+    """``response_url`` makes each request's response_url (one that answers, as Slack's do: a listener that
+    replies through it must not take the failure path); without it, one that refuses connections."""
     parts = urlsplit(url)
     samples: list[float] = []
     errors = 0
@@ -56,8 +59,10 @@ def run_load(url: str, secret: str, *, clients: int, requests_per_client: int, c
     def worker(worker_id: int) -> None:
         nonlocal errors
         start_gate.wait()
-        for n in range(requests_per_client):
-            body = command_body(command, text, next(_SEQUENCE))
+        for _ in range(requests_per_client):
+            number = next(_SEQUENCE)
+            body = (command_body(command, text, number, response_url()) if response_url is not None
+                    else command_body(command, text, number))
             ts = str(int(time.time()))
             headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
                        "X-Slack-Signature": sign(secret, ts, body)}
