@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.deps import Deps
-from bot.services.portfolio import ChannelFacts, digest_of
+from bot.services.portfolio import ChannelFacts, digest_of, facts_from
 from storage.channel_models import ChannelFact
 from storage.channels import facts_of, save_facts
 from storage.programs import active_programs
@@ -53,18 +53,11 @@ def _ask(client: WebClient, channel: str) -> ChannelFact | None:
     return ChannelFact(channel_id=channel, visible=True, is_private=private, members=members)
 
 
-def _facts(row: ChannelFact | None, channel: str) -> ChannelFacts:
-    if row is None:
-        return ChannelFacts(channel)
-    return ChannelFacts(channel, known=True, visible=row.visible, is_private=row.is_private,
-                        members=frozenset(row.members or ()), checked_at=row.checked_at)
-
-
 def known_facts(deps: Deps, team_id: str, channels: list[str]) -> dict[str, ChannelFacts]:
     """What is stored of ``channels`` (one query), asking Slack nothing."""
     with deps.session() as session:
         rows = facts_of(session=session, team_id=team_id, channel_ids=channels)
-    return {c: _facts(rows.get(c), c) for c in channels}
+    return facts_from(rows, channels)
 
 
 def _refresh(client: WebClient, deps: Deps, team_id: str, channels: list[str], now: datetime) -> None:

@@ -137,6 +137,17 @@ def parse_sort(text: str) -> str:
 
 # ---- who may see what ---------------------------------------------------------------------------
 
+def facts_from(rows: dict, channels: list[str]) -> dict[str, ChannelFacts]:
+    """Stored facts (storage.channels.facts_of's rows, by channel) as ``ChannelFacts``; unknown ones too."""
+    out = {}
+    for channel in channels:
+        row = rows.get(channel)
+        out[channel] = ChannelFacts(channel) if row is None else ChannelFacts(
+            channel, known=True, visible=row.visible, is_private=row.is_private,
+            members=frozenset(row.members or ()), checked_at=row.checked_at)
+    return out
+
+
 def visible_to(user_id: str, program: Program, facts: ChannelFacts | None) -> bool:
     """May ``user_id`` see ``program`` in the portfolio? (The rules above.)"""
     if facts is None or not facts.known or not facts.visible:

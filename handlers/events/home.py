@@ -7,8 +7,11 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.blocks.home import build_home
+from bot.blocks.portfolio import home_portfolio
 from bot.deps import Deps
 from bot.services.status_report import rag_status
+from bot.services.portfolio import sort_lines
+from handlers.portfolio import visible_portfolio
 from storage.programs import programs_in
 from storage.raid import open_items_of
 
@@ -32,4 +35,7 @@ def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> N
     # The RAG rules read a program's open records (bot/services/status_report.py).
     rags = {p.id: rag_status(p, open_by[p.id], now) for p in led}
     owned = [(i, by_program[i.program_id]) for i in open_items if i.owner_id == user_id]
-    client.views_publish(user_id=user_id, view=build_home(user_id, led, rags=rags, owned=owned, now=now))
+    # Every program this person may see (never a private one they are not in), from the records read above.
+    lines, _ = visible_portfolio(client, deps, team_id, user_id, programs=programs, open_items=open_items)
+    client.views_publish(user_id=user_id, view=build_home(user_id, led, rags=rags, owned=owned, now=now,
+                                                          portfolio=home_portfolio(sort_lines(lines, "rag"))))
