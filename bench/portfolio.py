@@ -61,7 +61,8 @@ def seed(engine, programs: int, milestones: int) -> None:
                                   details={"baseline": baseline.isoformat(), "forecast": forecast.isoformat(),
                                            "after": [f"M-{m - 1}"] if m > 1 else [], "links": links, "slips": []}))
             for b in range(1, BLOCKERS + 1):
-                severity = ("low", "medium", "high", "critical")[(b + p.id) % 4]
+                severity = ("low", "medium", "high", "critical")[(b + p.id) % 4] if p.id % 3 == 0 else \
+                    ("low", "medium", "high")[(b + p.id) % 3]
                 items.append(Item(program_id=p.id, kind="blocker", number=b, key=f"B-{b}", title=f"blocker {b}",
                                   owner_id="U0", reporter_id="U0", severity=severity,
                                   created_at=NOW - timedelta(hours=3 * b), updated_at=NOW))
