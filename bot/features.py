@@ -36,6 +36,7 @@ def features() -> tuple[Feature, ...]:
         Feature("agendas", "handlers.commands.agenda", jobs=("scheduled.agenda_jobs:AgendaPosts",)),
         Feature("escalations", jobs=("scheduled.escalation_jobs:EscalationSweep",)),
         Feature("status", "handlers.commands.status", jobs=("scheduled.status_jobs:StatusReports",)),
+        Feature("portfolio", jobs=("scheduled.portfolio_jobs:PortfolioDigests",)),  # its command: `/tpm portfolio`
     )
 
 

@@ -24,6 +24,7 @@ from bot.clock import ensure_utc
 from bot.deps import Deps
 from bot.notifier import DrainReport, drain_outbox
 from bot.slack_directory import refresh_stale_timezones
+from bot.channel_directory import refresh_stale_channels
 from scheduled.jobs import Job, default_jobs
 from storage.ledger import claim_occurrence, claim_occurrences, claimed_keys, record_detail
 from storage.read_ahead import batched, forget_read_ahead
@@ -55,6 +56,8 @@ def run_due(deps: Deps, at: datetime, *, jobs: list[Job] | None = None, client: 
     if client is not None:
         # Prompts follow people's zones: refresh the day-old ones first (a bounded number per tick).
         refresh_stale_timezones(deps, client)
+        # The portfolio digests list what their channels' members may read: who that is, refreshed likewise.
+        refresh_stale_channels(deps, client)
     start = None
     for job in jobs if jobs is not None else default_jobs():
         # One transaction per job and tick: the claims and what the job queues commit together (or not at

@@ -171,3 +171,4 @@ import storage.escalation_models  # noqa: E402,F401  (registers the escalation t
 import storage.agenda_models  # noqa: E402,F401  (registers the meeting and agenda tables)
 import storage.file_models  # noqa: E402,F401  (registers the uploaded-file table)
 import storage.charter_models  # noqa: E402,F401  (registers the charter table)
+import storage.channel_models  # noqa: E402,F401  (registers the channel facts table)

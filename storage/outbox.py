@@ -193,3 +193,18 @@ def claim_keys(*, session: Session, keys: list[str], now: datetime, lease: timed
         session.add(message)
     session.flush()
     return claimed
+
+
+def last_sent_with_prefix(*, session: Session, prefix: str, program_ids: list[int]) -> dict[int, datetime]:
+    """When a message whose key starts with ``prefix`` was last sent, per program (one query). The key's
+    prefix is matched as a range of the unique key's index (``prefix`` ≤ key < the next prefix), which both
+    SQLite and PostgreSQL read from the index whatever the collation, as they would not a LIKE."""
+    if not program_ids or not prefix:
+        return {}
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    rows = session.exec(
+        select(OutboundMessage.program_id, func.max(OutboundMessage.sent_at))
+        .where(OutboundMessage.idempotency_key >= prefix, OutboundMessage.idempotency_key < after,
+               OutboundMessage.status == "sent", OutboundMessage.program_id.in_(sorted(set(program_ids))))
+        .group_by(OutboundMessage.program_id))
+    return {program_id: at for program_id, at in rows if program_id is not None and at is not None}

@@ -51,9 +51,11 @@ def fit_lines(heading: str, lines: list[str], empty: str, limit: int = SECTION_M
 
 def build_home(user_id: str, programs: list[Program], *, rags: dict[int, tuple[str, list[str]]] | None = None,
                owned: list[tuple[Item, Program]] = (), now: datetime | None = None,
-               charters: dict[int, Charter] | None = None, roadmaps: dict[int, list[dict]] | None = None) -> dict:
+               charters: dict[int, Charter] | None = None, roadmaps: dict[int, list[dict]] | None = None,
+               portfolio: list[dict] = ()) -> dict:
     """``charters``: the charters of the programs the user leads, shown first (scope and goals, clipped);
-    ``roadmaps``: the roadmap picture's blocks of some of them, shown under the program."""
+    ``roadmaps``: the roadmap picture's blocks of some of them, shown under the program; ``portfolio``: the
+    Portfolio section's blocks (bot/blocks/portfolio.py `home_portfolio`), after the programs the user leads."""
     rags = rags or {}
     blocks = [HeaderBlock(text="tpmbot"), SectionBlock(text=MarkdownTextObject(
         text=f"Hi <@{user_id}>. Type `/tpm help` in any channel to see every command."))]
@@ -87,4 +89,7 @@ def build_home(user_id: str, programs: list[Program], *, rags: dict[int, tuple[s
     else:
         blocks.append(SectionBlock(text=MarkdownTextObject(
             text="You lead no program yet. Type `/tpm setup` in a channel to make it a program's home.")))
+    if portfolio:
+        blocks.append(DividerBlock())
+        blocks.extend(portfolio)
     return View(type="home", blocks=blocks).to_dict()

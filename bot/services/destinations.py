@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WHAT = {"digest": "stand-up digest", "escalation": "escalations", "agenda": "agenda",
-        "status": "status report"}
+        "status": "status report", "portfolio": "portfolio digest"}
 
 
 @dataclass(frozen=True)

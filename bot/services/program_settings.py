@@ -88,12 +88,23 @@ class SprintSettings(Section):
         return self
 
 
+class PortfolioSettings(Section):
+    """The weekly portfolio digest a lead of this program chose: on ``day`` (0 = Monday) at ``time`` in the
+    program's timezone, to ``channel`` ("" with ``enabled`` False: none)."""
+
+    enabled: bool = False
+    day: Annotated[int, Field(ge=0, le=6)] = 0
+    time: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "09:00"
+    channel: Annotated[str, Field(max_length=32)] = ""
+
+
 class ProgramSettings(Section):
     blockers: BlockerSettings = BlockerSettings()
     escalations: EscalationSettings = EscalationSettings()
     status_report: StatusReportSettings = StatusReportSettings()
     milestones: MilestoneSettings = MilestoneSettings()
     sprints: SprintSettings = SprintSettings()
+    portfolio: PortfolioSettings = PortfolioSettings()
 
 
 SECTIONS = tuple(ProgramSettings.model_fields)

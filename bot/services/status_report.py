@@ -371,5 +371,8 @@ def parse_schedule(words: list[str], channel: str | None) -> Schedule:
     return Schedule(True, day, f"{int(hours):02d}:{minutes}", channel or "")
 
 
+REPORT_KEY_PREFIX = "status.report:"  # every report's outbox key starts so (the portfolio's last report date)
+
+
 def report_key(program: Program, due_at: datetime, on_demand: bool = False) -> str:
-    return f"status.report:{program.id}:{'now:' if on_demand else ''}{due_at.isoformat()}"
+    return f"{REPORT_KEY_PREFIX}{program.id}:{'now:' if on_demand else ''}{due_at.isoformat()}"

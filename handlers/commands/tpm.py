@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from bot.blocks.help import build_help, help_fallback_text
 from bot.blocks.escalations import build_escalation_list
+from bot.blocks.portfolio import build_portfolio, portfolio_text
 from bot.blocks.programs import build_settings, describe_ladder, settings_text
+from bot.channel_lookup import lookup
+from bot.services.destinations import Channel, problem
+from bot.services.portfolio import DIGEST_EXAMPLE, parse_digest, parse_sort, sort_lines
 from bot.blocks.text import mrkdwn
 from bot.services import programs
 from bot.services.errors import UserError
@@ -13,6 +17,7 @@ from bot.services.timezones import zone
 from handlers.charter_flow import charter_command
 from handlers.commands.router import CommandCall, CommandRouter
 from handlers.escalation_sync import recheck_program
+from handlers.portfolio import unchecked_note, visible_portfolio
 from handlers.programs import NoProgramHere, existing_program_here, program_here
 from handlers.setup_modal import ensure_lead, open_setup_modal
 from storage.escalations import live as live_escalations
@@ -156,3 +161,41 @@ def _hours(word: str) -> float | None:
     except ValueError:
         return None
     return value if 0.5 <= value <= 40 else None
+
+
+@router.sub("portfolio", usage="/tpm portfolio [rag|name|next] | digest #channel [day HH:MM] | digest off",
+            summary="every program you may see, one line each: RAG, next milestone and its slip, critical items, "
+                    "last report; leads choose a weekly digest's channel")
+def tpm_portfolio(call: CommandCall) -> None:
+    word, _, rest = call.text.strip().partition(" ")
+    if word.lower() == "digest":
+        _portfolio_digest(call, rest)
+        return
+    sort = parse_sort(call.text)  # before the ack: a wrong word is answered at once, nothing read
+    call.ack()
+    lines, unchecked = visible_portfolio(call.client, call.deps, call.team_id, call.user_id)
+    lines = sort_lines(lines, sort)
+    _reply(call, portfolio_text(lines), build_portfolio(lines, sort=sort, note=unchecked_note(unchecked)))
+
+
+def _portfolio_digest(call: CommandCall, text: str) -> None:
+    """`digest #channel [day HH:MM]` or `digest off`, checked before anything is acked or stored."""
+    schedule = parse_digest(text)
+    call.ack()
+    program = _program(call)
+    ensure_lead(program, call.user_id)
+    said = ""
+    if schedule.enabled:
+        target = lookup(call.client, schedule.channel)
+        # Any program's lines may go to a channel the bot is in: the digest itself leaves out the private
+        # programs that channel's members may not read (bot/services/portfolio.py), so no home is leaked.
+        refused = problem(Channel("", is_private=False), target, "portfolio")
+        if refused:
+            raise UserError(refused, DIGEST_EXAMPLE)
+        said = (" It is public, so private programs are left out." if not target.is_private else
+                " A private program is listed only while every member of that channel is a member of its channel.")
+    with call.deps.session() as session:
+        update_settings(session=session, program=program, section="portfolio", now=call.deps.clock.now(),
+                        **schedule.__dict__)
+    _reply(call, f":white_check_mark: The weekly portfolio digest set from {mrkdwn(program.name, 200)}: "
+                 f"{schedule.describe(program)}.{said}")

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.home import build_home
+from bot.blocks.portfolio import home_portfolio
 from bot.deps import Deps
 from bot.records.kinds.milestone import SPEC as MILESTONE_SPEC
 from bot.roadmap_posts import roadmap_blocks, roadmap_file_id
@@ -18,6 +19,8 @@ from bot.services.roadmap import roadmap_data
 from bot.uploads import UploadError
 from bot.services.status_report import rag_status
 from storage.charters import latest_of
+from bot.services.portfolio import sort_lines
+from handlers.portfolio import visible_portfolio
 from storage.programs import programs_in
 from storage.raid import open_items_of
 
@@ -46,9 +49,11 @@ def publish_home(client: WebClient, deps: Deps, team_id: str, user_id: str) -> N
     # The RAG rules read a program's open records (bot/services/status_report.py).
     rags = {p.id: rag_status(p, open_by[p.id], now) for p in led}
     owned = [(i, by_program[i.program_id]) for i in open_items if i.owner_id == user_id]
-    client.views_publish(user_id=user_id, view=build_home(user_id, led, rags=rags, owned=owned, now=now,
-                                                                charters=charters,
-                                                                roadmaps=_roadmaps(client, deps, led, open_by, now)))
+    # Every program this person may see (never a private one they are not in), from the records read above.
+    lines, _ = visible_portfolio(client, deps, team_id, user_id, programs=programs, open_items=open_items)
+    client.views_publish(user_id=user_id, view=build_home(
+        user_id, led, rags=rags, owned=owned, now=now, charters=charters,
+        roadmaps=_roadmaps(client, deps, led, open_by, now), portfolio=home_portfolio(sort_lines(lines, "rag"))))
 
 
 def _roadmaps(client: WebClient, deps: Deps, led: list, open_by: dict[int, list], now) -> dict[int, list[dict]]:
