@@ -83,6 +83,15 @@ def read_ahead_open_items(*, session: Session, program_ids: list[int], kinds: tu
         stash(session, "raid.open_by_kind", (program_id, kinds), items)
 
 
+_OPEN_ROWS_OF = (select(*ITEM_COLUMNS).where(Item.program_id.in_(bindparam("program_ids", expanding=True)),
+                                            Item.status == "open").order_by(Item.created_at, Item.id))
+
+
+def open_rows_of(*, session: Session, program_ids: list[int]) -> list[ItemRow]:
+    """`open_items_of` as read-only rows (`ItemRow`), for what only shows them across many programs."""
+    return list(map(ItemRow._make, session.exec(_OPEN_ROWS_OF, params={"program_ids": program_ids or [0]})))
+
+
 def open_items_of(*, session: Session, program_ids: list[int]) -> list[Item]:
     """Every open item of these programs, oldest first (one query)."""
     return list(session.exec(select(Item).where(Item.program_id.in_(program_ids or [0]), Item.status == "open")

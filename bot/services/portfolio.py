@@ -32,7 +32,7 @@ from bot.services.milestones import Assessment, assess, slip_days, upcoming
 from bot.services.status_report import DAYS, RED_RISK_SCORE, REPORT_KEY_PREFIX, TIME, rag_status
 from storage.models import Program
 from storage.outbox import last_sent_with_prefix
-from storage.raid import open_items_of
+from storage.raid import open_rows_of
 from storage.raid_models import Item
 
 BLOCKER, RISK, MILESTONE = blocker_kind.SPEC.name, risk_kind.SPEC.name, milestone_kind.SPEC.name
@@ -87,7 +87,7 @@ def portfolio(session: Session, programs: list[Program], now: datetime,
         return []
     ids = [p.id for p in programs]
     if open_items is None:
-        open_items = open_items_of(session=session, program_ids=ids)
+        open_items = open_rows_of(session=session, program_ids=ids)
     reports = last_sent_with_prefix(session=session, prefix=REPORT_KEY_PREFIX, program_ids=ids)
     by_program: dict[int, list[Item]] = {p.id: [] for p in programs}
     for item in open_items:
