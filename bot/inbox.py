@@ -225,14 +225,11 @@ class Inbox:
             return next()
         key, kind = found
         now = self.deps.clock.now()
-        # One INSERT and its commit, on a bare connection of the inbox's own: no ORM session to set up.
-        with urgent(), self.engine.begin() as connection:
-            request_id = store.record(session=connection, key=key, team_id=context.get("team_id") or "",
-                                      kind=kind, mode=req.mode,
-                                      content_type=(req.headers.get("content-type") or [""])[0],
+        with urgent(), session_scope(self.engine) as session:
+            request_id = store.record(session=session, key=key, team_id=context.get("team_id") or "", kind=kind,
+                                      mode=req.mode, content_type=(req.headers.get("content-type") or [""])[0],
                                       body=raw, owner=self.owner, now=now, lease=self.lease)
-        if request_id is None:  # a retry (rare): taken over if its handler died, else answered and dropped
-            with urgent(), session_scope(self.engine) as session:
+            if request_id is None:
                 request_id = self._take_over(session, key, now)
         if request_id is None:  # a retry of a request done, or being handled: answered, not run again
             return BoltResponse(status=200, body="")
@@ -258,8 +255,8 @@ class Inbox:
     def _finisher(self, request_id: int, replay: _Replay | None = None) -> Callable[[], None]:
         def finish() -> None:
             try:
-                with self.deps.engine.begin() as connection:
-                    store.finish(session=connection, request_id=request_id, now=self.deps.clock.now())
+                with self.deps.session() as session:
+                    store.finish(session=session, request_id=request_id, now=self.deps.clock.now())
             except Exception:  # noqa: BLE001 - left unfinished: recovery dispatches it again later
                 log.exception("inbox: could not mark request %s done", request_id)
             finally:

@@ -5,20 +5,15 @@ A row is ``received`` while some process handles it: ``owner`` names that proces
 how long the others leave it alone. A process that finds a row whose lease has run out, or whose owner it
 knows to be dead (a process of its own host that is gone), takes it over (`claim`): the row gets the new
 owner, a new lease and one more attempt. PostgreSQL skips rows another process has locked meanwhile;
-SQLite's BEGIN IMMEDIATE makes each claim transaction run alone.
-
-`record` and `finish` run on every request, the first before its ack: each is one Core statement on the
-table, run on a bare connection (or a session), without the ORM's unit of work or its bulk-update
-bookkeeping, which cost several times the statement itself (bench/ack_latency.py)."""
+SQLite's BEGIN IMMEDIATE makes each claim transaction run alone."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Insert, Update, bindparam, delete, insert, or_, update
+from sqlalchemy import Insert, delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -37,22 +32,20 @@ def _insert_unless_known(dialect: str) -> Insert | None:
     return module.insert(_TABLE).on_conflict_do_nothing(index_elements=[_TABLE.c.key]).returning(_TABLE.c.id)
 
 
-def _dialect(session: Session | Connection) -> str:
-    return (session.dialect if isinstance(session, Connection) else session.get_bind().dialect).name
-
-
-def record(*, session: Session | Connection, key: str, team_id: str, kind: str, mode: str, content_type: str,
-           body: str, owner: str, now: datetime, lease: timedelta) -> int | None:
+def record(*, session: Session, key: str, team_id: str, kind: str, mode: str, content_type: str, body: str,
+           owner: str, now: datetime, lease: timedelta) -> int | None:
     """Write a request down, held by ``owner`` for ``lease``; its id, or None if ``key`` is known already
-    (a retry of a request recorded before). ``session`` may be a bare connection in a transaction."""
+    (a retry of a request recorded before)."""
     values = {"key": key, "team_id": team_id, "kind": kind, "mode": mode, "content_type": content_type,
               "body": body, "status": "received", "owner": owner, "attempts": 1, "lease_until": now + lease,
               "received_at": now, "done_at": None, "last_error": ""}
-    statement = _insert_unless_known(_dialect(session))
+    statement = _insert_unless_known(session.get_bind().dialect.name)
     if statement is None:
         try:
             with session.begin_nested():
-                return session.execute(insert(_TABLE), values).inserted_primary_key[0]
+                row = InboundRequest(**values)
+                session.add(row)
+            return row.id
         except IntegrityError:
             return None
     return session.execute(statement, values).scalar_one_or_none()
@@ -91,20 +84,14 @@ def owners_in_flight(*, session: Session, now: datetime) -> list[str]:
     return list(session.exec(query))
 
 
-@lru_cache(maxsize=1)
-def _finish_statement() -> Update:
-    return (update(_TABLE).where(_TABLE.c.id == bindparam("request_id"), _TABLE.c.status == "received")
-            .values(status=bindparam("new_status"), done_at=bindparam("now"), body="",
-                    last_error=bindparam("error")))
-
-
-def finish(*, session: Session | Connection, request_id: int, now: datetime, status: str = "done",
-           error: str = "") -> bool:
+def finish(*, session: Session, request_id: int, now: datetime, status: str = "done", error: str = "") -> bool:
     """The request is done (or given up, ``failed``): it is not dispatched again, and its body is let go
-    (the key stays, so a late retry is still recognised). False if it was finished already. ``session``
-    may be a bare connection in a transaction."""
-    result = session.execute(_finish_statement(),
-                             {"request_id": request_id, "new_status": status, "now": now, "error": error[:500]})
+    (the key stays, so a late retry is still recognised). False if it was finished already."""
+    result = session.exec(
+        update(InboundRequest)
+        .where(InboundRequest.id == request_id, InboundRequest.status == "received")
+        .values(status=status, done_at=now, body="", last_error=error[:500])
+    )
     return (result.rowcount or 0) == 1
 
 
