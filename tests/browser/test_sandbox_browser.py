@@ -27,6 +27,8 @@ def advance_to(page, local: str) -> None:
 
 
 def test_blocker_from_the_composer_then_resolve_edits_the_message(page, shot):
+    # The suggestions come from the workspace's state: wait until the page has it (it renders the app list).
+    expect(page.locator("#app-list .nav-item")).to_be_visible()
     composer = page.locator("#composer-input")
     composer.fill("/blo")
     expect(page.locator("#suggestions")).to_contain_text("/blocker")
