@@ -179,8 +179,11 @@ def test_every_acked_command_is_stored_once_and_answered_after_kill_9(
             return (all(title in stored and told(workspace, stored[title][1]) for title in acked_titles)
                     and unfinished_requests(database_url) == 0)
 
-        # Taken over at once when the dead owner is recognised, at the latest once the 2-minute lease runs out.
-        assert wait_until(recovered, workspace, LEASE.total_seconds() + 45), (counts(database_url, "crash "), acked_titles)
+        # Taken over at once when the dead owner is recognised, at the latest once the 2-minute lease runs out
+        # and the next 30 s sweep sees it; then every taken-over request is processed and its author told,
+        # which on a loaded 2-core CI machine (the other test worker running beside it) takes its own time.
+        assert wait_until(recovered, workspace, LEASE.total_seconds() + 30 + 90), (
+            counts(database_url, "crash "), acked_titles)
         stored = counts(database_url, "crash ")
         posts = [json.dumps(call.args) for call in sandbox.calls_to("chat.postMessage")]
         for title in acked_titles:
