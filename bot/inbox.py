@@ -18,6 +18,12 @@ out, or until it knows the owner is dead (a process of the same host that is gon
 restarted after a crash takes its dead workers' requests over at once. Each serving process looks for
 abandoned requests when it starts and every RECOVERY_SECONDS after.
 
+A request whose listener failed because Slack did (a timeout, a dropped connection, 5xx or 429 still there
+after the client's own retries: `retry_later`, called by the error policy) is not answered with an apology
+and not marked done: it is left unfinished, leased to nobody for a growing pause (RETRY_PAUSE), and run
+again by whichever process sweeps first, up to MAX_ATTEMPTS, its author hearing only the outcome. The ack
+promised the work would be done; Slack being slow for a moment doesn't break that promise.
+
 A listener that may run twice for one request (its first run died after doing part of its work) can
 recognise the request by ``context["inbox_id"]``, the row's id, the same for every run.
 """
@@ -43,6 +49,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
 from bot.deps import Deps
+from bot.slack_client import describe, is_transient
 from bot.executor import answer_elsewhere, when_done
 from storage import inbox as store
 from storage.engine import make_engine, session_scope, urgent
@@ -50,6 +57,8 @@ from storage.engine import make_engine, session_scope, urgent
 log = logging.getLogger(__name__)
 
 INBOX_ID = "inbox_id"  # the context key listeners read the request's inbox id from
+ATTEMPT = "inbox_attempt"  # the context key of this run's attempt (1 for the request as it came)
+RETRY = "inbox_retry"  # set in the context by `retry_later`: why this run is to be tried again
 LEASE = timedelta(minutes=2)  # longer than any listener runs: until then, only a dead owner's rows are taken
 RECOVERY_SECONDS = 30.0
 RECOVERY_THREADS = 4  # abandoned requests dispatched again at once, per process
@@ -57,6 +66,7 @@ RECOVERY_THREADS = 4  # abandoned requests dispatched again at once, per process
 # listeners' (up to bot.executor.LISTENER_THREADS of them) for one of the app's pool.
 INBOX_CONNECTIONS, INBOX_OVERFLOW = 4, 12
 MAX_ATTEMPTS = 5  # a request that took its process down this often is given up
+RETRY_PAUSE = (5.0, 60.0)  # seconds before a run that failed on Slack is tried again: 5, 10, 20, 40 (at most 60)
 MAX_AGE = timedelta(hours=6)  # older unfinished requests are given up, not run (as the outbox gives up)
 # Interactivity answered in the ack only (options for a select menu): nothing to promise, nothing to redo.
 UNRECORDED_PAYLOADS = frozenset({"block_suggestion", "dialog_suggestion"})
@@ -75,6 +85,22 @@ def identify(body: dict, raw: str, team_id: str) -> tuple[str, str] | None:
     else:
         return None
     return (_bounded(f"trigger:{team_id}:{trigger}") if trigger else _body_key(raw)), kind
+
+
+def retry_later(context: dict[str, Any], error: BaseException) -> bool:
+    """For the error policy, after the ack: True if this request is to be run again later rather than
+    answered with an apology (its listener failed on Slack's side, and it has attempts left)."""
+    if context.get(INBOX_ID) is None or not is_transient(error) or context.get(ATTEMPT, MAX_ATTEMPTS) >= MAX_ATTEMPTS:
+        return False
+    context[RETRY] = describe(error)
+    log.warning("inbox: request %s failed on Slack's side (%s); it will be run again", context[INBOX_ID],
+                context[RETRY])
+    return True
+
+
+def retry_pause(attempt: int) -> float:
+    first, longest = RETRY_PAUSE
+    return min(first * 2 ** (attempt - 1), longest)
 
 
 def _body_key(raw: str) -> str:
@@ -163,6 +189,7 @@ def _forward(body: dict, answer: str) -> None:
 @dataclass
 class _Replay:
     request_id: int
+    attempt: int
     finished: threading.Event = field(default_factory=threading.Event)
 
 
@@ -185,6 +212,7 @@ class Inbox:
         self._lock = threading.Lock()
         self._in_flight: set[int] = set()  # this process's own requests, never taken over by its own recovery
         self._stop = threading.Event()
+        self._wake = threading.Event()  # the recovery loop sweeps at once (a postponed request is due)
         self._engine: Engine | None = None
 
     @property
@@ -215,9 +243,9 @@ class Inbox:
         replay: _Replay | None = getattr(_replaying, "ticket", None)
         if replay is not None:  # dispatched again by recover(): recorded, and answered, already
             _replaying.ticket = None
-            context[INBOX_ID] = replay.request_id
+            context[INBOX_ID], context[ATTEMPT] = replay.request_id, replay.attempt
             answer_elsewhere(context, ReplayAck(req.body))
-            when_done(self._finisher(replay.request_id, replay))
+            when_done(self._finisher(replay.request_id, context, replay))
             return next()
         raw = req.raw_body if req.mode == "http" else json.dumps(req.body, separators=(",", ":"))
         found = identify(req.body, raw, context.get("team_id") or "")
@@ -229,34 +257,45 @@ class Inbox:
             request_id = store.record(session=session, key=key, team_id=context.get("team_id") or "", kind=kind,
                                       mode=req.mode, content_type=(req.headers.get("content-type") or [""])[0],
                                       body=raw, owner=self.owner, now=now, lease=self.lease)
+            attempt = 1
             if request_id is None:
-                request_id = self._take_over(session, key, now)
+                request_id, attempt = self._take_over(session, key, now)
         if request_id is None:  # a retry of a request done, or being handled: answered, not run again
             return BoltResponse(status=200, body="")
         with self._lock:
             self._in_flight.add(request_id)
-        context[INBOX_ID] = request_id
-        when_done(self._finisher(request_id))
+        context[INBOX_ID], context[ATTEMPT] = request_id, attempt
+        when_done(self._finisher(request_id, context))
         return next()
 
-    def _take_over(self, session, key: str, now) -> int | None:
+    def _take_over(self, session, key: str, now) -> tuple[int | None, int]:
         """A retry of a request whose handler died is run by whoever gets the retry."""
         with self._lock:
             skip = list(self._in_flight)
         row = store.claim(session=session, now=now, lease=self.lease, owner=self.owner, key=key,
                           dead_owners=self._dead_owners(session, now), skip_ids=skip)
-        return row.id if row is not None else None
+        return (row.id, row.attempts) if row is not None else (None, 0)
 
     def _dead_owners(self, session, now) -> list[str]:
         mine = self.owner
         return [owner for owner in store.owners_in_flight(session=session, now=now)
                 if owner != mine and owner_is_dead(owner)]
 
-    def _finisher(self, request_id: int, replay: _Replay | None = None) -> Callable[[], None]:
+    def _finisher(self, request_id: int, context: dict[str, Any], replay: _Replay | None = None
+                  ) -> Callable[[], None]:
         def finish() -> None:
             try:
+                now = self.deps.clock.now()
+                retry = context.get(RETRY)
                 with self.deps.session() as session:
-                    store.finish(session=session, request_id=request_id, now=self.deps.clock.now())
+                    if retry is None:
+                        store.finish(session=session, request_id=request_id, now=now)
+                    else:
+                        pause = retry_pause(context.get(ATTEMPT, 1))
+                        store.postpone(session=session, request_id=request_id, until=now + timedelta(seconds=pause),
+                                       error=retry)
+                if retry is not None:
+                    self._wake_in(pause)
             except Exception:  # noqa: BLE001 - left unfinished: recovery dispatches it again later
                 log.exception("inbox: could not mark request %s done", request_id)
             finally:
@@ -266,6 +305,11 @@ class Inbox:
                     replay.finished.set()
 
         return finish
+
+    def _wake_in(self, seconds: float) -> None:
+        timer = threading.Timer(seconds + 0.5, self._wake.set)  # just past the pause: the request is due
+        timer.daemon = True
+        timer.start()
 
     # ---- recovery ------------------------------------------------------------------------------------
 
@@ -336,7 +380,7 @@ class Inbox:
                 "content-type": [row.content_type], "x-slack-request-timestamp": [timestamp],
                 "x-slack-signature": [SignatureVerifier(secret).generate_signature(timestamp=timestamp,
                                                                                     body=row.body)]})
-        ticket = _Replay(row.id)
+        ticket = _Replay(row.id, row.attempts)
         _replaying.ticket = ticket
         try:
             app.dispatch(request)
@@ -361,7 +405,9 @@ class Inbox:
                     self.recover(app)
                 except Exception:  # noqa: BLE001 - the database may be down; try again next round
                     log.exception("inbox: recovery failed; retrying in %.0f s", every)
-                if self._stop.wait(every):
+                self._wake.wait(every)
+                self._wake.clear()
+                if self._stop.is_set():
                     return
 
         thread = threading.Thread(target=loop, name="tpmbot-inbox-recovery", daemon=True)
@@ -383,6 +429,7 @@ class Inbox:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
 
 
 def inbox_of(app: App) -> Inbox:

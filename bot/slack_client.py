@@ -3,7 +3,12 @@ Retry-After), 5xx and dropped connections, with slack_sdk's own retry handlers."
 
 from __future__ import annotations
 
+import http.client
+import socket
+from urllib.error import URLError
+
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler,
 )
@@ -18,6 +23,27 @@ def retry_handlers(max_retries: int = 3) -> list[RetryHandler]:
         ServerErrorRetryHandler(max_retry_count=max_retries),
         ConnectionErrorRetryHandler(max_retry_count=max_retries),
     ]
+
+
+# Answers that say Slack is having trouble, not that the call was wrong: worth trying the whole request again.
+TRANSIENT_SLACK_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable",
+                                    "request_timeout"})
+
+
+def is_transient(error: BaseException) -> bool:
+    """True when ``error`` is Slack failing (still 5xx or 429 after the client's own retries, a timeout, a
+    dropped or refused connection) rather than the request being wrong: the same work may succeed later."""
+    if isinstance(error, SlackApiError):
+        status = getattr(error.response, "status_code", 200) or 200
+        return status == 429 or status >= 500 or error.response.get("error") in TRANSIENT_SLACK_ERRORS
+    return isinstance(error, (TimeoutError, socket.timeout, ConnectionError, URLError, http.client.HTTPException))
+
+
+def describe(error: BaseException) -> str:
+    """One short line naming a Slack failure, for the log and the inbox (never the request, never a token)."""
+    if isinstance(error, SlackApiError):
+        return f"Slack answered {getattr(error.response, 'status_code', '?')} {error.response.get('error') or ''}".strip()
+    return f"{type(error).__name__}: {error}"
 
 
 def make_web_client(settings: Settings, *, token: str | None = None, timeout: int = 10) -> WebClient:

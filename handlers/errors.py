@@ -10,6 +10,7 @@ from slack_bolt import App, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.inbox import retry_later
 from bot.services.errors import FieldErrors, UserError
 
 log = logging.getLogger("tpmbot.errors")
@@ -47,8 +48,13 @@ def on_error(error: Exception, body: dict, response: BoltResponse | None, client
     _tell_user(body, client, respond, text)
 
 
-def report(error: Exception, body: dict, client: WebClient, respond: Respond | None) -> None:
-    """Errors raised after ack(): tell the user ephemerally (see handlers.guard)."""
+def report(error: Exception, body: dict, client: WebClient, respond: Respond | None,
+           context: dict | None = None) -> None:
+    """Errors raised after ack(): tell the user ephemerally (see handlers.guard), unless Slack failed and the
+    request is to be run again (bot.inbox.retry_later): the ack's promise still stands, so the user hears
+    only how it ends."""
+    if context is not None and retry_later(context, error):
+        return
     _tell_user(body, client, respond, user_message(error, body))
 
 

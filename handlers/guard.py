@@ -47,7 +47,7 @@ def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             from handlers.errors import report
 
-            report(error, body, client, respond)
+            report(error, body, client, respond, context)
 
     run.__name__ = run.__qualname__ = getattr(listener, "__name__", "listener")
     run.__module__ = listener.__module__

@@ -95,6 +95,17 @@ def finish(*, session: Session, request_id: int, now: datetime, status: str = "d
     return (result.rowcount or 0) == 1
 
 
+def postpone(*, session: Session, request_id: int, until: datetime, error: str) -> bool:
+    """The request failed on Slack's side: left unfinished, for any process to take up again once ``until``
+    has passed (as it would a dead owner's). False if it was finished meanwhile."""
+    result = session.exec(
+        update(InboundRequest)
+        .where(InboundRequest.id == request_id, InboundRequest.status == "received")
+        .values(lease_until=until, last_error=error[:500])
+    )
+    return (result.rowcount or 0) == 1
+
+
 def forget_finished_before(*, session: Session, cutoff: datetime) -> int:
     """Let go of requests finished before ``cutoff`` (long past any retry of theirs)."""
     result = session.exec(delete(InboundRequest).where(InboundRequest.done_at < cutoff))

@@ -10,7 +10,13 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import select
 
-from bot.inbox import INBOX_ID, LEASE, MAX_ATTEMPTS, identify, owner_is_dead, process_owner
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+from slack_sdk.web import SlackResponse
+
+from bot.inbox import INBOX_ID, LEASE, MAX_ATTEMPTS, identify, owner_is_dead, process_owner, retry_pause
+from bot.slack_client import is_transient
 from sandbox import payloads
 from sandbox import state_values as sv
 from storage import inbox as store
@@ -208,3 +214,112 @@ def test_a_request_without_a_trigger_is_named_by_its_body_not_its_timestamp():
     key, kind = identify(body, json.dumps(body), "T1")
     assert key.startswith("body:") and kind == "view_closed"
     assert identify(body, json.dumps(body), "T1")[0] == key  # Slack signs each retry anew: no timestamp in it
+
+
+# ---- a listener that failed on Slack's side is run again, not apologised for ---------------------------
+
+def warmed_up(slack, bot, deps, workspace) -> int:
+    """Alice's timezone known (a failed look-up of hers falls back to the workspace's), and her request let go
+    of: the faults below hit the owner's look-up, which can't be done without."""
+    assert slack.command("/blocker", "warm-up", user="U0ALICE", channel="C0APOLLO").status == 200
+    bot.wait_idle()
+    with deps.session() as session:
+        for row in session.exec(select(InboundRequest)):
+            session.delete(row)
+        for item in session.exec(select(Item)):
+            session.delete(item)
+    return len(workspace.ephemerals(user="U0ALICE"))
+
+
+def quick_retries(bot) -> None:
+    """The client's own three retries of a 5xx, without its real-time backoff between them."""
+    bot.app.client.retry_handlers = [ServerErrorRetryHandler(
+        max_retry_count=3, interval_calculator=FixedValueRetryIntervalCalculator(0.0))]
+
+
+def said(workspace, before: int) -> list[str]:
+    """What Alice was told after the warm-up."""
+    return [e["text"] for e in workspace.ephemerals(user="U0ALICE")[before:]]
+
+
+def test_a_command_that_failed_because_slack_did_is_run_again_and_its_author_hears_only_the_outcome(
+        slack, sandbox, bot, deps, workspace, clock):
+    before = warmed_up(slack, bot, deps, workspace)
+    quick_retries(bot)
+    sandbox.inject_faults(method="users.info", status=500, count=4)  # past the client's own three retries
+    assert slack.command("/blocker", "vendor late <@U0DIETER>", user="U0ALICE", channel="C0APOLLO").status == 200
+    bot.wait_idle()
+    [row] = requests(deps)
+    assert row.status == "received" and row.attempts == 1 and "500" in row.last_error
+    assert row.lease_until == clock.now() + timedelta(seconds=retry_pause(1))  # anyone's, once the pause is over
+    assert titles(deps) == [] and said(workspace, before) == []  # no apology: it isn't over
+    assert bot.app.inbox.recover(bot.app).replayed == 0  # not before the pause is over
+    clock.advance(timedelta(seconds=retry_pause(1)))
+    assert bot.app.inbox.recover(bot.app).replayed == 1
+    bot.wait_idle()
+    assert titles(deps) == ["vendor late"]
+    [told] = said(workspace, before)
+    assert "Logged blocker *B-2*" in told
+    [row] = requests(deps)
+    assert (row.status, row.attempts) == ("done", 2)
+
+
+def test_a_slack_call_that_times_out_after_the_ack_is_tried_again(slack, sandbox, bot, deps, workspace, clock):
+    before = warmed_up(slack, bot, deps, workspace)
+    bot.app.client.timeout = 1  # the sandbox answers after 3 s: past it
+    sandbox.inject_faults(method="users.info", status="late", delay=3, count=1)
+    assert slack.command("/blocker", "db slow <@U0DIETER>", user="U0ALICE", channel="C0APOLLO").status == 200
+    bot.wait_idle()
+    [row] = requests(deps)
+    assert row.status == "received" and "timed out" in row.last_error
+    clock.advance(timedelta(seconds=retry_pause(1)))
+    bot.app.inbox.recover(bot.app)
+    bot.wait_idle()
+    assert titles(deps) == ["db slow"]
+    assert ["Logged blocker *B-2*" in text for text in said(workspace, before)] == [True]
+
+
+def test_a_command_slack_keeps_failing_is_apologised_for_after_its_last_attempt(
+        slack, sandbox, bot, deps, workspace, clock):
+    before = warmed_up(slack, bot, deps, workspace)
+    quick_retries(bot)
+    sandbox.inject_faults(method="users.info", status=503)  # every call, for good
+    assert slack.command("/blocker", "outage <@U0DIETER>", user="U0ALICE", channel="C0APOLLO").status == 200
+    bot.wait_idle()
+    pauses = []
+    for attempt in range(1, MAX_ATTEMPTS):
+        [row] = requests(deps)
+        assert (row.status, row.attempts) == ("received", attempt)
+        assert said(workspace, before) == []
+        pauses.append(row.lease_until - clock.now())
+        clock.advance(row.lease_until - clock.now())
+        assert bot.app.inbox.recover(bot.app).replayed == 1
+        bot.wait_idle()
+    assert pauses == [timedelta(seconds=retry_pause(n)) for n in range(1, MAX_ATTEMPTS)]
+    assert pauses == sorted(pauses) and pauses[0] < pauses[-1]  # backing off
+    [row] = requests(deps)
+    assert (row.status, row.attempts) == ("done", MAX_ATTEMPTS) and titles(deps) == []
+    [apology] = said(workspace, before)
+    assert "nothing was changed" in apology and "Traceback" not in apology
+
+
+def test_a_mistake_in_the_request_is_not_retried(slack, sandbox, bot, deps, workspace):
+    assert slack.command("/blocker", "ghost owner <@U0NOBODY>", user="U0ALICE", channel="C0APOLLO").status == 200
+    bot.wait_idle()
+    assert [row.status for row in requests(deps)] == ["done"]
+    assert "isn't a user in this workspace" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+
+
+@pytest.mark.parametrize("error,transient", [
+    (TimeoutError("The read operation timed out"), True),
+    (ConnectionResetError(), True),
+    (SlackApiError("", SlackResponse(client=None, http_verb="POST", api_url="", req_args={}, data={"ok": False,
+     "error": "internal_error"}, headers={}, status_code=500)), True),
+    (SlackApiError("", SlackResponse(client=None, http_verb="POST", api_url="", req_args={}, data={"ok": False,
+     "error": "ratelimited"}, headers={}, status_code=429)), True),
+    (SlackApiError("", SlackResponse(client=None, http_verb="POST", api_url="", req_args={}, data={"ok": False,
+     "error": "channel_not_found"}, headers={}, status_code=200)), False),
+    (ValueError("a bug"), False),
+])
+def test_what_counts_as_slack_failing(error, transient):
+    assert is_transient(error) is transient

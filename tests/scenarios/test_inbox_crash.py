@@ -106,6 +106,24 @@ def unfinished_requests(database_url: str) -> int:
         engine.dispose()
 
 
+def diagnosis(database_url: str, workspace, acked_titles: set[str], tmp_path) -> str:
+    """What recovery left undone, for the failure message: the acked commands not stored or not told, the
+    unfinished requests, and the restarted server's log."""
+    stored = counts(database_url, "crash ")
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, kind, status, owner, attempts, last_error FROM inbound_request "
+                                           "ORDER BY id")).all()
+    finally:
+        engine.dispose()
+    log = (tmp_path / "restart.log").read_text(errors="replace")[-4000:]
+    return (f"not stored: {sorted(acked_titles - set(stored))}\n"
+            f"not told: {sorted(t for t in acked_titles if t in stored and not told(workspace, stored[t][1]))}\n"
+            f"requests: {[tuple(r) for r in rows]}\n"
+            f"told: {[e['text'][:80] for e in workspace.ephemerals(user='U0ALICE')]}\nrestart log:\n{log}")
+
+
 def told(workspace, key: str) -> bool:
     return any(f"Logged blocker *{key}*" in e["text"] for e in workspace.ephemerals(user="U0ALICE"))
 
@@ -182,8 +200,8 @@ def test_every_acked_command_is_stored_once_and_answered_after_kill_9(
         # Taken over at once when the dead owner is recognised, at the latest once the 2-minute lease runs out
         # and the next 30 s sweep sees it; then every taken-over request is processed and its author told,
         # which on a loaded 2-core CI machine (the other test worker running beside it) takes its own time.
-        assert wait_until(recovered, workspace, LEASE.total_seconds() + 30 + 90), (
-            counts(database_url, "crash "), acked_titles)
+        assert wait_until(recovered, workspace, LEASE.total_seconds() + 30 + 90), diagnosis(
+            database_url, workspace, acked_titles, tmp_path)
         stored = counts(database_url, "crash ")
         posts = [json.dumps(call.args) for call in sandbox.calls_to("chat.postMessage")]
         for title in acked_titles:
