@@ -118,11 +118,11 @@ class SettingsError(ValueError):
 def settings_of(program: Program) -> ProgramSettings:
     """The program's settings, defaults filled in. Parsed once per loaded row: the parse is kept on
     the object for as long as its ``settings`` document is the same object."""
-    doc = program.settings or {}
-    cached = program.__dict__.get(_CACHE)
+    doc = program.settings  # the stored document itself (None for a program never configured): `or {}` here
+    cached = program.__dict__.get(_CACHE)  # would be a new dict each call, and the cache would never hit
     if cached is not None and cached[0] is doc:
         return cached[1]
-    parsed = ProgramSettings.model_validate(doc)
+    parsed = ProgramSettings.model_validate(doc or {})
     object.__setattr__(program, _CACHE, (doc, parsed))
     return parsed
 
