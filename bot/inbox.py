@@ -49,7 +49,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
 from bot.deps import Deps
-from bot.slack_client import describe, is_transient
+from bot.slack_client import describe, worth_retrying
 from bot.executor import answer_elsewhere, when_done
 from storage import inbox as store
 from storage.engine import make_engine, session_scope, urgent
@@ -89,8 +89,9 @@ def identify(body: dict, raw: str, team_id: str) -> tuple[str, str] | None:
 
 def retry_later(context: dict[str, Any], error: BaseException) -> bool:
     """For the error policy, after the ack: True if this request is to be run again later rather than
-    answered with an apology (its listener failed on Slack's side, and it has attempts left)."""
-    if context.get(INBOX_ID) is None or not is_transient(error) or context.get(ATTEMPT, MAX_ATTEMPTS) >= MAX_ATTEMPTS:
+    answered with an apology (its listener failed on Slack's side, on a call a later try can make, and it
+    has attempts left; a modal can't be opened later: its trigger is good for 3 seconds)."""
+    if context.get(INBOX_ID) is None or not worth_retrying(error) or context.get(ATTEMPT, MAX_ATTEMPTS) >= MAX_ATTEMPTS:
         return False
     context[RETRY] = describe(error)
     log.warning("inbox: request %s failed on Slack's side (%s); it will be run again", context[INBOX_ID],

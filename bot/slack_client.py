@@ -39,6 +39,19 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, (TimeoutError, socket.timeout, ConnectionError, URLError, http.client.HTTPException))
 
 
+# Calls made with a trigger_id, which Slack honours for 3 seconds: trying the request again later can't succeed.
+TRIGGER_METHODS = frozenset({"views.open", "views.push", "dialog.open"})
+
+
+def worth_retrying(error: BaseException) -> bool:
+    """Slack failed (`is_transient`), and the call that failed isn't one a later try couldn't make either."""
+    if isinstance(error, SlackApiError):
+        method = (getattr(error.response, "api_url", "") or "").rstrip("/").rsplit("/", 1)[-1]
+        if method in TRIGGER_METHODS:
+            return False
+    return is_transient(error)
+
+
 def describe(error: BaseException) -> str:
     """One short line naming a Slack failure, for the log and the inbox (never the request, never a token)."""
     if isinstance(error, SlackApiError):

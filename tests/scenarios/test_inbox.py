@@ -310,6 +310,15 @@ def test_a_mistake_in_the_request_is_not_retried(slack, sandbox, bot, deps, work
     assert "isn't a user in this workspace" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
 
 
+def test_a_modal_slack_failed_to_open_is_apologised_for_at_once(slack, sandbox, bot, deps, workspace):
+    quick_retries(bot)
+    sandbox.inject_faults(method="views.open", status=500)  # its trigger is good for 3 s: a later try can't open it
+    assert slack.command("/blocker", "", user="U0ALICE", channel="C0APOLLO").status == 200
+    bot.wait_idle()
+    assert "nothing was changed" in workspace.ephemerals(user="U0ALICE")[-1]["text"]
+    assert [row.status for row in requests(deps)] == ["done"]
+
+
 @pytest.mark.parametrize("error,transient", [
     (TimeoutError("The read operation timed out"), True),
     (ConnectionResetError(), True),
