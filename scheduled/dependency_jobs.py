@@ -15,6 +15,7 @@ from bot.records.kinds.dependency import SPEC
 from scheduled.escalation_jobs import sweep_instants
 from scheduled.jobs import Due
 from storage import outbox
+from storage.dependencies import any_escalated
 from storage.escalations import sweep_candidates
 from storage.models import Occurrence, Program
 
@@ -23,6 +24,9 @@ class DependencyEscalationNotices:
     kind = "dependency.escalated"
 
     def due(self, session: Session, start: datetime, end: datetime) -> list[Due]:
+        """The sweep's instants, while some dependency is escalated (runs after the sweep in a tick)."""
+        if not any_escalated(session=session, kind=SPEC.name):
+            return []
         return [Due(self.kind, "all", instant) for instant in sweep_instants(start, end)]
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:

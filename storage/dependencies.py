@@ -45,3 +45,12 @@ def parties_of(*, session: Session, item_ids: list[int]) -> dict[int, Dependency
     if not item_ids:
         return {}
     return {p.item_id: p for p in session.exec(select(DependencyParty).where(DependencyParty.item_id.in_(item_ids)))}
+
+
+def any_escalated(*, session: Session, kind: str) -> bool:
+    """Whether an open record of ``kind`` has a live escalation (one indexed query; the tick asks it)."""
+    from storage.escalation_models import LIVE, Escalation
+
+    return session.exec(select(Escalation.id).join(Item, Item.id == Escalation.item_id)
+                        .where(Item.kind == kind, Item.status == "open", Escalation.status.in_(LIVE))
+                        .limit(1)).first() is not None

@@ -266,3 +266,22 @@ def test_a_date_after_the_milestone_s_forecast_puts_it_at_risk_and_tells_its_own
 def _items(deps):
     with deps.session() as session:
         return session.exec(select(Item).order_by(Item.id)).all()
+
+
+def test_past_its_committed_date_it_escalates_until_delivered(slack, bot, deps, workspace, sandbox, clock):
+    two_programs(slack, bot, workspace)
+    cmd(slack, bot, f"keys from <#{PAY}> by dec 2")
+    [dep] = deps_of(deps)
+    press(slack, bot, workspace, "dependency.card.accept", dep, "U0CAROL", card_of(sandbox, workspace, "U0CAROL"))
+    assert "is accepted, committed for" in last(workspace, "U0CAROL")
+    tick(deps, bot, clock, datetime(2026, 12, 3, 17, 0, tzinfo=timezone.utc))
+    with deps.session() as session:
+        cards = session.exec(select(OutboundMessage).where(OutboundMessage.idempotency_key.like("escalation:%"))).all()
+    assert cards and "not delivered" in json.dumps(cards[0].payload)
+    assert [c for c in posts_to(sandbox, "U0CAROL") if "escalated" in c.args["text"] and "not delivered" in c.args["text"]]
+    cmd(slack, bot, "deliver D-1", user="U0CAROL", channel=PAY)
+    from storage.escalation_models import Escalation
+
+    with deps.session() as session:
+        [escalation] = session.exec(select(Escalation)).all()
+    assert escalation.status == "resolved"
