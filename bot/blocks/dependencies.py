@@ -139,3 +139,35 @@ def dependency_list(incoming: list[tuple[Item, Program]], outgoing: list[tuple[I
         if len(rows) > MAX_LIST:
             blocks.append(context(f"…and {len(rows) - MAX_LIST} more."))
     return blocks
+
+
+REQUEST_MODAL = "dependency.modal.request"
+WHAT_BLOCK, WHAT_INPUT = "dependency.modal.what", "dependency.modal.what.input"
+PERSON_BLOCK, PERSON_INPUT = "dependency.modal.person", "dependency.modal.person.input"
+CHANNEL_BLOCK, CHANNEL_INPUT = "dependency.modal.channel", "dependency.modal.channel.input"
+BY_BLOCK, BY_INPUT = "dependency.modal.by", "dependency.modal.by.input"
+MILESTONE_BLOCK, MILESTONE_INPUT = "dependency.modal.milestone", "dependency.modal.milestone.input"
+
+
+def request_modal(channel_id: str) -> dict:
+    """`/dep` with no text: what is needed, from a person or a program's channel, by when, for which milestone."""
+    def field(block_id: str, label: str, element: dict, optional: bool = False, hint: str = "") -> dict:
+        block = {"type": "input", "block_id": block_id, "label": plain_text(label), "element": element,
+                 "optional": optional}
+        if hint:
+            block["hint"] = plain_text(hint)
+        return block
+
+    return {"type": "modal", "callback_id": REQUEST_MODAL, "private_metadata": json.dumps({"channel_id": channel_id}),
+            "title": plain_text("Ask for a dependency"), "submit": plain_text("Ask"), "close": plain_text("Cancel"),
+            "blocks": [
+                field(WHAT_BLOCK, "What do you need?", {"type": "plain_text_input", "action_id": WHAT_INPUT,
+                                                        "multiline": True, "max_length": 500}),
+                field(PERSON_BLOCK, "From a person", {"type": "users_select", "action_id": PERSON_INPUT}, True),
+                field(CHANNEL_BLOCK, "…or from a program, by its channel",
+                      {"type": "conversations_select", "action_id": CHANNEL_INPUT}, True,
+                      "Its leads get the request. Pick a person or a channel, not both."),
+                field(BY_BLOCK, "Needed by", {"type": "datepicker", "action_id": BY_INPUT}),
+                field(MILESTONE_BLOCK, "For milestone", {"type": "plain_text_input", "action_id": MILESTONE_INPUT,
+                                                         "max_length": 12, "placeholder": plain_text("M-2")}, True),
+            ]}

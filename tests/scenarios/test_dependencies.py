@@ -285,3 +285,32 @@ def test_past_its_committed_date_it_escalates_until_delivered(slack, bot, deps, 
     with deps.session() as session:
         [escalation] = session.exec(select(Escalation)).all()
     assert escalation.status == "resolved"
+
+
+def test_the_bare_command_opens_a_form_that_asks_the_same_way(slack, bot, deps, workspace, sandbox):
+    two_programs(slack, bot, workspace)
+    cmd(slack, bot, "")
+    view = sandbox.calls_to("views.open")[-1].response["view"]
+    assert view["callback_id"] == "dependency.modal.request"
+
+    def values(person=None, channel=None, by="2026-12-10", milestone=""):
+        return sv.merge(
+            sv.state_value("dependency.modal.what", "dependency.modal.what.input", sv.plain_text("fraud rules export")),
+            sv.state_value("dependency.modal.person", "dependency.modal.person.input", sv.users_select(person)),
+            sv.state_value("dependency.modal.channel", "dependency.modal.channel.input", sv.conversations_select(channel)),
+            sv.state_value("dependency.modal.by", "dependency.modal.by.input", sv.datepicker(by)),
+            sv.state_value("dependency.modal.milestone", "dependency.modal.milestone.input", sv.plain_text(milestone)))
+
+    for wrong, problem in ((values(), "Pick a person"), (values(channel=PAY, by="2026-11-20"), "in the future"),
+                           (values(channel="C0GENERAL"), "no program's home"),
+                           (values(channel=PAY, milestone="M-9"), "There is no M-9")):
+        answer = slack.view_submission(view, wrong, user="U0ALICE")
+        bot.wait_idle()
+        assert problem in json.dumps(answer.json), (problem, answer.json)
+    assert deps_of(deps) == []
+    slack.view_submission(view, values(channel=PAY, milestone="M-1"), user="U0ALICE")
+    bot.wait_idle()
+    [dep] = deps_of(deps)
+    assert (dep.title, dep.details["asked_of"]["channel"], dep.details["milestone"]) == ("fraud rules export", PAY, "M-1")
+    assert "Logged dependency *D-1*" in last(workspace, "U0ALICE")
+    assert card_of(sandbox, workspace, "U0CAROL")
