@@ -314,3 +314,19 @@ def test_the_bare_command_opens_a_form_that_asks_the_same_way(slack, bot, deps, 
     assert (dep.title, dep.details["asked_of"]["channel"], dep.details["milestone"]) == ("fraud rules export", PAY, "M-1")
     assert "Logged dependency *D-1*" in last(workspace, "U0ALICE")
     assert card_of(sandbox, workspace, "U0CAROL")
+
+
+def test_the_agenda_assesses_milestones_with_their_dependencies(slack, bot, deps, workspace, sandbox):
+    from tests.scenarios.test_agendas import agenda_posts, blocks_text, set_up_meeting
+
+    set_up_meeting(slack, bot, workspace)
+    two_programs(slack, bot, workspace)  # M-1 Launch, due Fri 18 Dec
+    cmd(slack, bot, f"keys from <#{PAY}> by dec 9 for M-1")
+    [dep] = deps_of(deps)
+    press(slack, bot, workspace, "dependency.card.counter", dep, "U0CAROL", card_of(sandbox, workspace, "U0CAROL"))
+    late = sv.state_value("dependency.modal.date", "dependency.modal.date.input", sv.datepicker("2026-12-22"))
+    submit(slack, bot, sandbox, late, "U0CAROL")
+    sandbox.clear_calls()
+    cmd(slack, bot, "", command="/agenda")
+    text = blocks_text(agenda_posts(sandbox)[-1])
+    assert "*M-1* Launch" in text and "at risk" in text and "D-1" in text, text
