@@ -35,6 +35,8 @@ def features() -> tuple[Feature, ...]:
         Feature("digest", "handlers.commands.digest"),
         Feature("agendas", "handlers.commands.agenda", jobs=("scheduled.agenda_jobs:AgendaPosts",)),
         Feature("escalations", jobs=("scheduled.escalation_jobs:EscalationSweep",)),
+        # After the sweep: the escalations it opened are told to the side a dependency is asked of.
+        Feature("dependencies", jobs=("scheduled.dependency_jobs:DependencyEscalationNotices",)),
         Feature("status", "handlers.commands.status", jobs=("scheduled.status_jobs:StatusReports",)),
         Feature("portfolio", jobs=("scheduled.portfolio_jobs:PortfolioDigests",)),  # its command: `/tpm portfolio`
     )

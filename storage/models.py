@@ -172,3 +172,4 @@ import storage.agenda_models  # noqa: E402,F401  (registers the meeting and agen
 import storage.file_models  # noqa: E402,F401  (registers the uploaded-file table)
 import storage.charter_models  # noqa: E402,F401  (registers the charter table)
 import storage.channel_models  # noqa: E402,F401  (registers the channel facts table)
+import storage.dependency_models  # noqa: E402,F401  (registers the dependency party table)

@@ -13,7 +13,7 @@ from bot.blocks.charter import home_summary
 from bot.blocks.records import summary
 from bot.blocks.text import channel, mrkdwn
 from bot.ids import Action
-from bot.records.registry import spec_of
+from bot.records.registry import spec_for, spec_of
 from bot.services.programs import describe_working_days
 from bot.services.raid import describe_age
 from storage.charter_models import Charter
@@ -71,7 +71,7 @@ def build_home(user_id: str, programs: list[Program], *, rags: dict[int, tuple[s
         blocks.append(SectionBlock(text=MarkdownTextObject(text=line), accessory=ButtonElement(
             text=spec_of(item).primary_closing.label, action_id=Action.RAID_RESOLVE.value, value=str(item.id))))
     if len(owned) > MAX_ITEMS:
-        more = ", ".join(f"`/{kind} list mine`" for kind in sorted({i.kind for i, _ in owned}))
+        more = ", ".join(f"`{spec_for(kind).command} list mine`" for kind in sorted({i.kind for i, _ in owned}))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"…and {len(owned) - MAX_ITEMS} more: {more}.")]))
     blocks.append(DividerBlock())
     if programs:

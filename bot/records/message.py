@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from bot.blocks.records import owner_notice, record_message, record_text
 from bot.deps import Deps
 from bot.notifier import LEASE, drain_outbox, send_claimed
+from bot.records.registry import spec_of
 from storage import outbox
 from storage import raid as store
 from storage.models import Program
@@ -68,6 +69,8 @@ def queue_sync(*, session, program: Program, item: Item, now, new_owner_by: str 
         outbox.enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage", now=now,
                        program_id=program.id, payload={"channel": item.owner_id, "text": text, "blocks": blocks})
         keys.append(key)
+    if (mirrors := spec_of(item).mirrors) is not None:
+        keys += mirrors(session=session, program=program, item=item, now=now)
     return Queued(keys, home=program.channel_id)
 
 

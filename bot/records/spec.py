@@ -109,10 +109,14 @@ class KindSpec:
     milestone_concern: Callable[[Any, Any, datetime], str | None] | None = None
     # Escalation rules of the kind, in priority order: (rule name, (item, program, now) -> reason or None).
     escalation_rules: tuple[tuple[str, Callable[[Any, Any, datetime], str | None]], ...] = ()
+    slash: str = ""  # its command when not `/<name>` (dependencies answer `/dep`)
+    # Other messages that show this record and follow its every change (a dependency's cards at the
+    # side it is asked of): (session=, program=, item=, now=) -> the outbox keys queued.
+    mirrors: Callable[..., list[str]] | None = None
 
     @property
     def command(self) -> str:
-        return f"/{self.name}"
+        return self.slash or f"/{self.name}"
 
     @property
     def closing_verbs(self) -> dict[str, Closing]:

@@ -22,6 +22,7 @@ from bot.records.kinds import action as action_kind
 from bot.records.kinds import decision as decision_kind
 from bot.records.kinds import milestone as milestone_kind
 from bot.records.kinds.milestone import Track
+from bot.records.registry import KINDS
 from bot.services.milestones import Assessment, assess, slips_since, upcoming
 from bot.services.meetings import meeting_zone, next_occurrence
 from bot.services.program_settings import settings_of
@@ -38,7 +39,12 @@ from storage.raid_models import Item
 TOP_RISKS = 5
 ACTION, DECISION = action_kind.SPEC.name, decision_kind.SPEC.name
 MILESTONE = milestone_kind.SPEC.name
-AGENDA_ITEM_KINDS = ("blocker", "risk", ACTION, MILESTONE)  # the open ones, read together
+# The kinds besides blockers and risks whose open records can put a milestone at risk (a dependency
+# committed after its forecast): read with the others, so the agenda's milestones are assessed as the
+# status report's are.
+CONCERNING = tuple(spec.name for spec in KINDS if spec.milestone_concern is not None
+                   and spec.name not in ("blocker", "risk"))
+AGENDA_ITEM_KINDS = ("blocker", "risk", ACTION, MILESTONE, *CONCERNING)  # the open ones, read together
 MILESTONES_AHEAD = timedelta(days=14)  # milestones due within two weeks of the meeting are listed
 MEETING_KINDS = (ACTION, DECISION)  # what a meeting records in its agenda's thread
 AGENDA_EVENT = "tpmbot_agenda"

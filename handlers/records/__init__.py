@@ -9,5 +9,13 @@ from handlers.records import buttons, modal
 
 
 def register(app: App) -> None:
+    from importlib import import_module
+
+    from bot.records.registry import KINDS
+
     buttons.register(app)
     modal.register(app)
+    for spec in KINDS:  # a kind's own surfaces (a dependency's handshake cards), beside its command
+        own = getattr(import_module(f"handlers.{spec.name}"), "register", None)
+        if own is not None:
+            own(app)

@@ -1,0 +1,56 @@
+"""Query functions for dependencies' other side: who a `D-n` is asked of, and the dependencies asked of
+a program or of people."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from storage.dependency_models import DependencyParty
+from storage.models import Program
+from storage.raid_models import Item
+
+
+def add_party(*, session: Session, party: DependencyParty) -> DependencyParty:
+    if session.get(DependencyParty, party.item_id) is None:
+        session.add(party)
+        session.flush()
+    return session.get(DependencyParty, party.item_id)
+
+
+def party_of(*, session: Session, item_id: int) -> DependencyParty | None:
+    return session.get(DependencyParty, item_id)
+
+
+def asked_of(*, session: Session, team_id: str, program_id: int | None, user_ids: list[str],
+             include_closed: bool = False) -> list[tuple[Item, DependencyParty, Program]]:
+    """Dependencies asked of ``program_id`` or of any of ``user_ids``, with the requesting program."""
+    who = []
+    if program_id is not None:
+        who.append(DependencyParty.provider_program_id == program_id)
+    if user_ids:
+        who.append(DependencyParty.provider_user_id.in_(user_ids))
+    if not who:
+        return []
+    query = (select(Item, DependencyParty, Program)
+             .join(DependencyParty, DependencyParty.item_id == Item.id)
+             .join(Program, Program.id == Item.program_id)
+             .where(DependencyParty.team_id == team_id, or_(*who)))
+    if not include_closed:
+        query = query.where(Item.status == "open")
+    return list(session.exec(query.order_by(Item.created_at, Item.id)))
+
+
+def parties_of(*, session: Session, item_ids: list[int]) -> dict[int, DependencyParty]:
+    if not item_ids:
+        return {}
+    return {p.item_id: p for p in session.exec(select(DependencyParty).where(DependencyParty.item_id.in_(item_ids)))}
+
+
+def any_escalated(*, session: Session, kind: str) -> bool:
+    """Whether an open record of ``kind`` has a live escalation (one indexed query; the tick asks it)."""
+    from storage.escalation_models import LIVE, Escalation
+
+    return session.exec(select(Escalation.id).join(Item, Item.id == Escalation.item_id)
+                        .where(Item.kind == kind, Item.status == "open", Escalation.status.in_(LIVE))
+                        .limit(1)).first() is not None
