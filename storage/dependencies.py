@@ -41,6 +41,22 @@ def asked_of(*, session: Session, team_id: str, program_id: int | None, user_ids
     return list(session.exec(query.order_by(Item.created_at, Item.id)))
 
 
+def open_asked_of_programs(*, session: Session, program_ids: list[int]) -> dict[int, list[tuple[Item, Program]]]:
+    """The open dependencies asked of each of these programs, with the program asking, oldest first: one
+    query for any number of programs (the status reports of a tick)."""
+    out: dict[int, list[tuple[Item, Program]]] = {}
+    if not program_ids:
+        return out
+    rows = session.exec(select(Item, Program, DependencyParty.provider_program_id)
+                        .join(DependencyParty, DependencyParty.item_id == Item.id)
+                        .join(Program, Program.id == Item.program_id)
+                        .where(DependencyParty.provider_program_id.in_(program_ids), Item.status == "open")
+                        .order_by(Item.created_at, Item.id))
+    for item, requester, provider in rows:
+        out.setdefault(provider, []).append((item, requester))
+    return out
+
+
 def parties_of(*, session: Session, item_ids: list[int]) -> dict[int, DependencyParty]:
     if not item_ids:
         return {}

@@ -114,7 +114,7 @@ def decline_modal(item: Item) -> dict:
                                     "max_length": 1000}}]}
 
 
-def _row(item: Item, program: Program, tz: str, incoming: bool) -> str:
+def dependency_line(item: Item, program: Program, tz: str, incoming: bool) -> str:
     state = state_of(item)
     at = instant(item, "committed") or instant(item, "requested") or item.due_at
     who = f"asked by {mrkdwn(program.name, 80)} (<@{item.reporter_id}>)" if incoming else f"from {asked_of_text(item)}"
@@ -133,7 +133,7 @@ def dependency_list(incoming: list[tuple[Item, Program]], outgoing: list[tuple[I
             blocks.append(section(f"*{heading}*: none."))
             continue
         blocks.append(section(f"*{heading}* ({len(rows)})"))
-        lines = [_row(item, program, tz, is_in) for item, program in rows[:MAX_LIST]]
+        lines = [dependency_line(item, program, tz, is_in) for item, program in rows[:MAX_LIST]]
         for start in range(0, len(lines), 10):
             blocks.append(section("\n".join(lines[start:start + 10])[:3000]))
         if len(rows) > MAX_LIST:

@@ -10,6 +10,7 @@ from bot.blocks.home import RAG_ICON
 from bot.blocks.raid import SEVERITY_ICON, local_date
 from bot.blocks.text import clip, message_text, mrkdwn
 from bot.services.raid import describe_age
+from bot.blocks.dependencies import dependency_line
 from bot.blocks.milestones import done_line, milestone_line, slip_line
 from bot.services.status_report import NEXT_MILESTONES, StatusReport
 from bot.services.status_report import StatusReport
@@ -79,7 +80,9 @@ def build_status_report(report: StatusReport, charter: Charter | None = None) ->
         f"{'+' if exposure_change > 0 else ''}{exposure_change} this week",
         f"*Open*\n{len(report.open_blockers)} blocker(s), {report.open_risks} risk(s)",
     ]))
+    blocks.append(kit.section(fields=_coordination_kpis(report)))
     blocks.append(_milestones(report))
+    blocks.append(_dependencies(report))
     blocks.append(kit.divider())
     if report.highlights:
         blocks.append(_section("Highlights from stand-ups",
@@ -130,6 +133,41 @@ def _milestones(report: StatusReport) -> kit.Block:
         lines += [f"• {done_line(m)}" for m in report.milestones_done[:MAX_LINES]]
     body = _clip_lines(lines, SECTION_MAX - 40) if lines else "No milestones yet: `/milestone <name> due <date>` adds one."
     return {**_section("Milestones", body), "block_id": MILESTONES_BLOCK}
+
+
+def _hours(hours: float | None, none: str) -> str:
+    if hours is None:
+        return none
+    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} h"
+
+
+def _coordination_kpis(report: StatusReport) -> list[str]:
+    """The handshake's KPIs over 30 days: dependencies answered, delivered on time; change requests decided."""
+    c = report.coordination
+    on_time = f"{c.on_time}/{c.delivered} ({c.on_time / c.delivered:.0%})" if c.delivered else "none delivered"
+    return [
+        f"*Dependency turnaround (30 days)*\n{_hours(c.turnaround_hours, 'none answered')}"
+        + (f" over {c.answered}" if c.answered else ""),
+        f"*Dependencies delivered on time (30 days)*\n{on_time}",
+        f"*Change request cycle time (30 days)*\n{_hours(c.changes.cycle_hours, 'none decided')}"
+        + (f" over {c.changes.decided}" if c.changes.decided else ""),
+        f"*Changes approved this week*\n{c.changes.approved_this_week}",
+    ]
+
+
+def _dependencies(report: StatusReport) -> kit.Block:
+    """What we wait on from others, and what others asked of us, open ones only. What another program
+    asked shows only what its requester wrote (never its other records)."""
+    c, tz = report.coordination, report.program.timezone
+    lines = []
+    if c.waiting_on:
+        lines.append(f"*We wait on ({len(c.waiting_on)})*")
+        lines += [f"• {dependency_line(i, report.program, tz, False)}" for i in c.waiting_on[:MAX_LINES]]
+    if c.asked_of_us:
+        lines.append(f"*Asked of us ({len(c.asked_of_us)})*")
+        lines += [f"• {dependency_line(i, asker, tz, True)}" for i, asker in c.asked_of_us[:MAX_LINES]]
+    body = _clip_lines(lines, SECTION_MAX - 40) if lines else "No open dependencies: `/dep <what> from #team by <date>`."
+    return _section("Dependencies", body)
 
 
 def _clip_lines(lines: list[str], limit: int) -> str:

@@ -144,6 +144,8 @@ def _step(session: Session, program: Program, item: Item, actor: str, now: datet
     handled = [*((item.details or {}).get("handled") or []), *([inbox_id] if inbox_id else [])][-HANDLED_KEPT:]
     item.details = {**(item.details or {}), **details, "step": int((item.details or {}).get("step") or 0) + 1,
                     "handled": handled}
+    if item.details.get("answered") and not item.details.get("answered_at"):
+        item.details = {**item.details, "answered_at": now.isoformat()}  # the first answer: the turnaround KPI's
     _refresh_forecast(session, program, item)
     return service.change(session, item, actor, action, changes, now)
 

@@ -29,6 +29,8 @@ from bot.records.kinds import risk as risk_kind
 from bot.records.kinds import decision as decision_kind
 from bot.records.kinds import milestone as milestone_kind
 from bot.records.kinds.milestone import Track
+from bot.services import coordination as coordination_service
+from bot.services.coordination import Coordination
 from bot.services.milestones import Assessment, assess, slips_since, upcoming
 from bot.services.escalation_rules import risk_threshold
 from bot.services.program_settings import StatusReportSettings, settings_of
@@ -84,6 +86,7 @@ class StatusReport:
     slips: list[tuple[Item, dict]] = field(default_factory=list)  # moves made this week, with their reasons
     milestones_done: list[Item] = field(default_factory=list)  # done this week
     overdue_actions: list[tuple[str, list[Item]]] = field(default_factory=list)  # (owner, theirs), most overdue first
+    coordination: Coordination = field(default_factory=Coordination)  # dependencies both ways, and their KPIs
 
 
 def rag_status(program: Program, open_items: list[Item], now: datetime, late: list[Item] | None = None,
@@ -250,6 +253,7 @@ def read_ahead(*, session: Session, reports: list[tuple[Program, datetime]]) -> 
         if mine:
             windows.append((programs[program_id], min(r.day for r in mine), max(r.day for r in mine)))
     read_ahead_away(session=session, windows=windows)
+    coordination_service.read_ahead(session=session, program_ids=ids)
 
 
 def _by_program(rows) -> dict[int, list]:
@@ -318,6 +322,7 @@ def compose(*, session: Session, program: Program, now: datetime) -> StatusRepor
         slips=sorted(((m, s) for m in [*plan, *closed_week] if m.kind == MILESTONE for s in slips_since(m, since)),
                      key=lambda pair: pair[1]["at"]),
         milestones_done=[i for i in closed_week if i.kind == MILESTONE and i.status == milestone_kind.MilestoneStatus.DONE],
+        coordination=coordination_service.coordination(session, program, open_items, recent, now),
     )
 
 

@@ -330,3 +330,36 @@ def test_the_agenda_assesses_milestones_with_their_dependencies(slack, bot, deps
     cmd(slack, bot, "", command="/agenda")
     text = blocks_text(agenda_posts(sandbox)[-1])
     assert "*M-1* Launch" in text and "at risk" in text and "D-1" in text, text
+
+
+def status_reports(sandbox, channel):
+    return [json.dumps(c.args["blocks"]) for c in sandbox.calls if c.method in ("chat.postMessage", "chat.update")
+            and c.args.get("channel") == channel and c.args.get("text", "").startswith("Status of")]
+
+
+def test_both_programs_status_reports_show_the_dependency_and_the_handshake_kpis(slack, bot, deps, workspace,
+                                                                                   sandbox, clock):
+    from datetime import timedelta
+
+    two_programs(slack, bot, workspace)
+    cmd(slack, bot, f"sandbox keys from <#{PAY}|payments> by dec 10")
+    [dep] = deps_of(deps)
+    clock.advance(timedelta(hours=5))
+    press(slack, bot, workspace, "dependency.card.accept", dep, "U0CAROL", card_of(sandbox, workspace, "U0CAROL"))
+    cmd(slack, bot, "", command="/status")
+    cmd(slack, bot, "", user="U0CAROL", channel=PAY, command="/status")
+    [ours] = status_reports(sandbox, APOLLO)
+    [theirs] = status_reports(sandbox, PAY)
+    assert "We wait on (1)" in ours and "*D-1* sandbox keys" in ours and "accepted" in ours
+    assert "Dependency turnaround (30 days)*\\n5.0 h over 1" in ours
+    assert "Dependencies delivered on time (30 days)*\\nnone delivered" in ours
+    assert "Asked of us (1)" in theirs and "*D-1* sandbox keys" in theirs
+    assert "Launch" not in theirs  # only what the requester wrote: never Apollo's other records
+    assert "Asked of us" not in ours and "We wait on" not in theirs
+
+    cmd(slack, bot, "deliver D-1 in the vault", user="U0CAROL", channel=PAY)  # before the date committed to
+    clock.advance(timedelta(minutes=1))  # a report asked for at the same instant is the same report
+    cmd(slack, bot, "", command="/status")
+    later = status_reports(sandbox, APOLLO)[-1]
+    assert "Dependencies delivered on time (30 days)*\\n1/1 (100%)" in later
+    assert "We wait on" not in later and "No open dependencies" in later

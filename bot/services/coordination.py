@@ -1,0 +1,77 @@
+"""Coordination in the status report: the dependencies a program waits on and the ones asked of it, and the
+KPIs of the handshake — dependency turnaround (asked → first answer), on-time delivery, and, when change
+requests are recorded, their cycle time and how many were approved this week.
+
+Everything here is computed from the records the report has read already (its open records and those
+closed in the last 30 days) plus one query for what other programs asked of this one, batched across a
+tick's reports; so it costs the same after a year as after a week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.records.kinds import dependency as dependency_kind
+from bot.records.kinds.dependency import State, instant
+from storage import dependencies as store
+from storage.models import Program
+from storage.raid_models import Item
+from storage.read_ahead import MISSING, stash, take
+
+DEPENDENCY = dependency_kind.SPEC.name
+WINDOW = timedelta(days=30)  # the KPIs' window, the report's MTTR window too
+INCOMING = "status.incoming_dependencies"
+
+
+@dataclass(frozen=True)
+class ChangeKpis:
+    """What a kind of change request contributes (see `change_kpis`)."""
+
+    cycle_hours: float | None = None  # mean asked → decided, over the window
+    decided: int = 0
+    approved_this_week: int = 0
+
+
+@dataclass(frozen=True)
+class Coordination:
+    waiting_on: list[Item] = field(default_factory=list)  # our open dependencies, soonest due first
+    asked_of_us: list[tuple[Item, Program]] = field(default_factory=list)  # open, asked of this program
+    turnaround_hours: float | None = None  # mean asked → first answer, of dependencies answered in the window
+    answered: int = 0
+    delivered: int = 0  # in the window
+    on_time: int = 0  # of those, delivered by the date committed to
+    changes: ChangeKpis = ChangeKpis()
+
+
+def read_ahead(*, session: Session, program_ids: list[int]) -> None:
+    """The dependencies asked of each program, for `incoming` to take: one query for the whole batch."""
+    found = store.open_asked_of_programs(session=session, program_ids=program_ids)
+    for program_id in program_ids:
+        stash(session, INCOMING, program_id, found.get(program_id, []))
+
+
+def incoming(session: Session, program: Program) -> list[tuple[Item, Program]]:
+    rows = take(session, INCOMING, program.id)
+    if rows is MISSING:
+        rows = store.open_asked_of_programs(session=session, program_ids=[program.id]).get(program.id, [])
+    return rows
+
+
+def coordination(session: Session, program: Program, open_items: list, recent: list, now: datetime,
+                 changes: ChangeKpis = ChangeKpis()) -> Coordination:
+    """``open_items``: the program's open records; ``recent``: those closed in the last 30 days."""
+    since = now - WINDOW
+    mine = [i for i in [*open_items, *recent] if i.kind == DEPENDENCY]
+    answered = [(instant(i, "answered_at") - i.created_at).total_seconds() / 3600 for i in mine
+                if instant(i, "answered_at") is not None and instant(i, "answered_at") > since]
+    delivered = [i for i in mine if i.status == State.DELIVERED and i.closed_at is not None and i.closed_at > since]
+    on_time = [i for i in delivered if (instant(i, "committed") or i.due_at) is not None
+               and i.closed_at <= (instant(i, "committed") or i.due_at)]
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    return Coordination(
+        waiting_on=sorted((i for i in open_items if i.kind == DEPENDENCY), key=lambda i: (i.due_at or far, i.number)),
+        asked_of_us=incoming(session, program),
+        turnaround_hours=sum(answered) / len(answered) if answered else None, answered=len(answered),
+        delivered=len(delivered), on_time=len(on_time), changes=changes)
