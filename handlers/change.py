@@ -19,9 +19,10 @@ from bot.notifier import drain_outbox
 from bot.posts import post_message
 from bot.records import message, service
 from bot.records.kinds.change import _AMOUNT, SPEC
+from bot.records.kinds.milestone import MOVE_EXAMPLE, SPEC as MILESTONE, day_of
 from bot.records.spec import Draft
 from bot.services import change_requests, stakeholders
-from bot.services.dates import END_OF_DAY
+from bot.services.dates import END_OF_DAY, When
 from bot.services.errors import UserError
 from bot.services.timezones import zone
 from handlers.commands.raid_flow import metadata_of
@@ -85,6 +86,28 @@ def create_change(client: WebClient, deps: Deps, program: Program, draft: Draft,
         post_message(client, deps, key=f"change:{item.id}:request:{approver}", team_id=program.team_id,
                      channel=approver, text=text_out, blocks=dm, program_id=program.id)
     return text
+
+
+def request_instead_of_move(call: CommandCall, key: str, when: When, reason: str) -> bool:
+    """`/milestone move` past the baseline, where the program says schedule changes need approval: a change
+    request for that move is opened instead (True), and the milestone stays where it is until approved."""
+    program = recording_program(call)
+    if not stakeholders.schedule_needs_approval(program):
+        return False
+    with call.deps.session() as session:
+        milestone = service.find(session=session, program=program, spec=MILESTONE, key=key)
+    baseline, day = day_of(milestone, "baseline"), when.local.date()
+    if baseline is None or day <= baseline:
+        return False
+    reason = " ".join(reason.split())
+    if not reason:
+        raise UserError("Say why it moves: add `reason: <text>` (it is kept in the slip history).", MOVE_EXAMPLE)
+    draft = Draft(f"Move {milestone.key} {milestone.title}"[:120] + f": {reason}"[:300], None,
+                  {"type": "schedule", "moves": [{"key": milestone.key, "to": day.isoformat()}]}, None)
+    text = create_change(call.client, call.deps, program, draft, call.user_id, call.inbox_id)
+    reply(call, f":hourglass_flowing_sand: {milestone.key} moves past its baseline only with an approved change "
+                f"request in this program, so it stays where it is for now. " + text)
+    return True
 
 
 # ---- the new-request modal -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.blocks.stakeholders import BLOCK_FOR_FIELD, INPUT, stakeholders_modal
+from bot.blocks.stakeholders import BLOCK_FOR_FIELD, INPUT, SCHEDULE_OPTION, stakeholders_modal
 from bot.blocks.text import mrkdwn
 from bot.channel_lookup import lookup_all
 from bot.ids import Callback
@@ -45,7 +45,8 @@ def form_from_view(view: dict) -> StakeholderForm:
         consulted=tuple(values.users(BLOCK_FOR_FIELD["consulted"], INPUT)),
         informed_people=tuple(values.users(BLOCK_FOR_FIELD["informed_people"], INPUT)),
         informed_channels=tuple(channels.get("selected_conversations") or channels.get("selected_channels") or ()),
-        approval=values.selected(BLOCK_FOR_FIELD["approval"], INPUT) or "all")
+        approval=values.selected(BLOCK_FOR_FIELD["approval"], INPUT) or "all",
+        schedule_needs_approval=SCHEDULE_OPTION in values.checked(BLOCK_FOR_FIELD["schedule"], INPUT))
 
 
 def channel_errors(client: WebClient, program: Program, channels: tuple[str, ...]) -> str | None:

@@ -10,7 +10,8 @@ from bot.services.stakeholders import POLICIES, StakeholderForm
 from storage.models import Program
 
 INPUT = "tpm.stakeholders.input"
-FIELDS = ("sponsor", "approvers", "approval", "consulted", "informed_people", "informed_channels")
+FIELDS = ("sponsor", "approvers", "approval", "consulted", "informed_people", "informed_channels", "schedule")
+SCHEDULE_OPTION = "needs_approval"
 BLOCK_FOR_FIELD = {name: f"tpm.stakeholders.{name}" for name in FIELDS}
 _POLICY_LABELS = {"all": "All approvers", "any": "Any one approver", "majority": "A majority of approvers"}
 
@@ -42,6 +43,10 @@ def stakeholders_modal(program: Program, form: StakeholderForm, private_metadata
         channels["initial_conversations"] = list(form.informed_channels)
     policy = {"type": "static_select", "options": [_option(v) for v in POLICIES],
               "initial_option": _option(form.approval if form.approval in POLICIES else "all")}
+    needs = {"text": plain_text("Moving a milestone past its baseline needs an approved change request"),
+             "value": SCHEDULE_OPTION}
+    schedule = {"type": "checkboxes", "options": [needs], **({"initial_options": [needs]}
+                                                              if form.schedule_needs_approval else {})}
     blocks = [
         _input("sponsor", "Sponsor", sponsor),
         _input("approvers", "Approvers", _people("multi_users_select", form.approvers),
@@ -51,6 +56,7 @@ def stakeholders_modal(program: Program, form: StakeholderForm, private_metadata
         _input("informed_people", "Informed (people)", _people("multi_users_select", form.informed_people),
                "Told of every approved or rejected change."),
         _input("informed_channels", "Informed (channels)", channels, "Invite @tpmbot to each channel first."),
+        _input("schedule", "Schedule changes", schedule),
     ]
     notes = [f"Program: {mrkdwn(program.name, 200)} in {channel(program.channel_id)}"]
     if not may_edit:

@@ -106,13 +106,15 @@ People = Annotated[tuple[UserId, ...], Field(max_length=30)]
 class StakeholderSettings(Section):
     """Who the program answers to (bot/services/stakeholders.py reads it): its sponsor, who approves its
     change requests (none set: its leads) and how many of them must (``approval``: all, any one, or a
-    majority), who is consulted, and who is informed of decided changes (people or channels)."""
+    majority), who is consulted, who is informed of decided changes (people or channels), and whether moving a
+    milestone past its baseline needs an approved change request."""
 
     sponsor: UserId | None = None
     approvers: People = ()
     consulted: People = ()
     informed: Annotated[tuple[ConversationId, ...], Field(max_length=30)] = ()
     approval: Literal["all", "any", "majority"] = "all"
+    schedule_needs_approval: bool = False  # `/milestone move` past the baseline opens a change request instead
 
 
 class ProgramSettings(Section):

@@ -35,6 +35,11 @@ def informed(program: Program) -> list[str]:
     return list(stakeholders_of(program).informed)
 
 
+def schedule_needs_approval(program: Program) -> bool:
+    """Moving a milestone past its baseline opens a change request instead of moving it."""
+    return stakeholders_of(program).schedule_needs_approval
+
+
 def approval_policy(program: Program) -> str:
     return stakeholders_of(program).approval
 
@@ -54,6 +59,7 @@ class StakeholderForm:
     informed_people: tuple[str, ...] = ()
     informed_channels: tuple[str, ...] = ()
     approval: str = "all"
+    schedule_needs_approval: bool = False
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -61,7 +67,8 @@ def form_of(program: Program) -> StakeholderForm:
     s = stakeholders_of(program)
     return StakeholderForm(sponsor=s.sponsor, approvers=s.approvers, consulted=s.consulted,
                            informed_people=tuple(c for c in s.informed if c[0] in "UW"),
-                           informed_channels=tuple(c for c in s.informed if c[0] not in "UW"), approval=s.approval)
+                           informed_channels=tuple(c for c in s.informed if c[0] not in "UW"), approval=s.approval,
+                           schedule_needs_approval=s.schedule_needs_approval)
 
 
 def field_errors(form: StakeholderForm) -> dict[str, str]:
@@ -88,7 +95,7 @@ def save_stakeholders(*, session: Session, program: Program, form: StakeholderFo
                            sponsor=form.sponsor, approvers=list(dict.fromkeys(form.approvers)),
                            consulted=list(dict.fromkeys(form.consulted)),
                            informed=list(dict.fromkeys([*form.informed_people, *form.informed_channels])),
-                           approval=form.approval)
+                           approval=form.approval, schedule_needs_approval=form.schedule_needs_approval)
 
 
 def describe(program: Program) -> str:
@@ -101,4 +108,6 @@ def describe(program: Program) -> str:
     named = "" if s.approvers else " (the leads)"
     return "\n".join([f"*Sponsor*: {names([s.sponsor] if s.sponsor else [])}",
                       f"*Approvers*{named}: {names(approvers(program))} — {POLICIES[s.approval]} must approve",
-                      f"*Consulted*: {names(s.consulted)}", f"*Informed*: {names(s.informed)}"])
+                      f"*Consulted*: {names(s.consulted)}", f"*Informed*: {names(s.informed)}",
+                      "*Schedule changes*: " + ("a move past a milestone's baseline needs an approved change request"
+                                                if s.schedule_needs_approval else "leads and owners move milestones")])

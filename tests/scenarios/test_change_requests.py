@@ -31,7 +31,7 @@ def records(deps, kind="change"):
         return session.exec(select(Item).where(Item.kind == kind).order_by(Item.number)).all()
 
 
-def set_stakeholders(slack, bot, workspace, approvers, approval="all", informed=(), channels=()):
+def set_stakeholders(slack, bot, workspace, approvers, approval="all", informed=(), channels=(), schedule=False):
     run(slack, bot, "stakeholders", command="/tpm")
     view = workspace.latest_view("U0ALICE", callback_id="tpm.stakeholders.modal")
     values = {ST + "sponsor": {ST_INPUT: sv.users_select(None)},
@@ -40,7 +40,8 @@ def set_stakeholders(slack, bot, workspace, approvers, approval="all", informed=
               ST + "consulted": {ST_INPUT: sv.multi_users_select([])},
               ST + "informed_people": {ST_INPUT: sv.multi_users_select(informed)},
               ST + "informed_channels": {ST_INPUT: {"type": "multi_conversations_select",
-                                                     "selected_conversations": list(channels)}}}
+                                                     "selected_conversations": list(channels)}},
+              ST + "schedule": {ST_INPUT: sv.checkboxes(["needs_approval"] if schedule else [])}}
     assert slack.view_submission(view, values, user="U0ALICE").status == 200
     bot.wait_idle()
 
@@ -225,3 +226,21 @@ def test_bad_input_is_refused_with_nothing_stored(slack, bot, deps, workspace):
     run(slack, bot, "add receipts")
     run(slack, bot, "list")
     assert "CR-1" in json.dumps(workspace.ephemerals(user="U0ALICE")[-1]["blocks"])
+
+
+def test_where_schedule_changes_need_approval_a_move_past_the_baseline_opens_a_change_request(
+        slack, bot, deps, workspace, sandbox):
+    run(slack, bot, "Beta due dec 15", command="/milestone")
+    set_stakeholders(slack, bot, workspace, ["U0BOB"], schedule=True)
+    run(slack, bot, "move M-1 dec 10 reason: we are ahead", command="/milestone")  # earlier: no approval needed
+    assert records(deps, "milestone")[0].details["forecast"] == "2026-12-10" and records(deps) == []
+    run(slack, bot, "move M-1 jan 8 reason: the SDK beta came late", command="/milestone")
+    assert "stays where it is for now" in reply(workspace) and "*CR-1*" in reply(workspace)
+    [cr] = records(deps)
+    assert cr.details["moves"] == [{"key": "M-1", "to": "2027-01-08"}] and "the SDK beta came late" in cr.title
+    assert records(deps, "milestone")[0].details["forecast"] == "2026-12-10"
+    assert len(dms(sandbox, "U0BOB")) == 1
+    press(slack, bot, APPROVE, cr, "U0BOB")
+    [milestone] = records(deps, "milestone")
+    assert (milestone.details["forecast"], milestone.details["baseline"]) == ("2027-01-08", "2027-01-08")
+    assert milestone.details["slips"][-1]["via"] == "CR-1"
