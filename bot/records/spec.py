@@ -101,6 +101,7 @@ class KindSpec:
     edit_title_label: str = "What is it?"
     escalates: bool = False  # has escalation rules (bot/services/escalation_rules)
     reminds: bool = False  # the owner is reminded on the due morning (their zone) and when it is overdue
+    reminded: Callable[[Any], list[str]] | None = None  # who those reminders go to instead of the owner
     overdue_to_leads: bool = False  # overdue, it also goes to the program's escalation channel
     # (session=, program=, item=, actor=, now=, draft=) -> the other records a new one changed
     after_create: tuple[Callable[..., list[Any]], ...] = ()

@@ -13,7 +13,7 @@ and what an approved one changes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -24,17 +24,20 @@ from bot.records.spec import OPEN
 from bot.services import milestones, stakeholders
 from bot.services.dates import When, end_of_day
 from bot.services.errors import NotAllowed, UserError
+from bot.services.timezones import zone
 from storage.change_requests import locked_item
 from storage.models import Program
 from storage.raid_models import Item
 
 REASON_MAX = 1000
 QUESTION_MAX = 2000
+DECIDE_DAYS = 2
 VOTED = {"approve": "approved", "reject": "rejected"}
 
 
-def plan_new(*, session: Session, program: Program, item: Item) -> None:
-    """A new request: each milestone it names is open; its approvers and policy are fixed."""
+def plan_new(*, session: Session, program: Program, item: Item, now: datetime) -> None:
+    """A new request: each milestone it names is open; its approvers and policy are fixed, and it is to be
+    decided by the end of its DECIDE_DAYS-th day (the approvers who have not answered are reminded then)."""
     for move in (item.details or {}).get("moves") or []:
         milestone = service.find(session=session, program=program, spec=MILESTONE, key=move["key"])
         if milestone.status != OPEN:
@@ -45,6 +48,9 @@ def plan_new(*, session: Session, program: Program, item: Item) -> None:
     details.setdefault("policy", stakeholders.approval_policy(program))
     details.setdefault("votes", [])
     item.details = details
+    if item.due_at is None:
+        item.due_at = end_of_day(now.astimezone(zone(program.timezone)).date() + timedelta(days=DECIDE_DAYS),
+                                 program.timezone)
     session.add(item)
 
 
@@ -56,9 +62,16 @@ def votes_of(item: Item) -> list[dict]:
     return list((item.details or {}).get("votes") or [])
 
 
-def waiting_on(item: Item) -> str:
+def not_answered(item: Item) -> list[str]:
+    """The approvers who have neither approved nor rejected it (none once it is decided)."""
+    if item.status != OPEN:
+        return []
     voted = {v["by"] for v in votes_of(item)}
-    return ", ".join(f"<@{u}>" for u in approvers_of(item) if u not in voted)
+    return [u for u in approvers_of(item) if u not in voted]
+
+
+def waiting_on(item: Item) -> str:
+    return ", ".join(f"<@{u}>" for u in not_answered(item))
 
 
 def ensure_approver(item: Item, actor: str) -> None:

@@ -244,3 +244,24 @@ def test_where_schedule_changes_need_approval_a_move_past_the_baseline_opens_a_c
     [milestone] = records(deps, "milestone")
     assert (milestone.details["forecast"], milestone.details["baseline"]) == ("2027-01-08", "2027-01-08")
     assert milestone.details["slips"][-1]["via"] == "CR-1"
+
+
+def test_approvers_who_have_not_answered_are_reminded_once_by_its_decide_by_date(slack, bot, deps, sandbox, clock):
+    from scheduled.tick import run_due
+
+    def tick(at):
+        clock.set(at)
+        run_due(deps, at, client=bot.app.client)
+        bot.wait_idle()
+
+    set_stakeholders(slack, bot, workspace=slack.ws, approvers=["U0BOB", "U0SOFIA"])
+    run(slack, bot, "drop the offline mode type:scope")
+    [cr] = records(deps)
+    assert cr.due_at > clock.now()
+    press(slack, bot, APPROVE, cr, "U0BOB")
+    tick(cr.due_at)
+    tick(cr.due_at)  # a second tick at the same instant sends nothing more
+    overdue = [m for m in dms(sandbox, "U0SOFIA") if "is overdue" in json.dumps(m.get("blocks"))]
+    assert len(overdue) == 1 and "Change request *CR-1*" in json.dumps(overdue[0]["blocks"])
+    assert not [m for m in dms(sandbox, "U0BOB") if "is overdue" in json.dumps(m.get("blocks"))]  # he answered
+    assert not [m for m in dms(sandbox, "U0ALICE") if "is overdue" in json.dumps(m.get("blocks"))]

@@ -70,8 +70,15 @@ def _requested(*, session, program, item, actor, now, draft=None, **_) -> list:
     """The milestones it names exist and are open; its approvers and policy are fixed now."""
     from bot.services import change_requests
 
-    change_requests.plan_new(session=session, program=program, item=item)
+    change_requests.plan_new(session=session, program=program, item=item, now=now)
     return []
+
+
+def _not_answered(item) -> list[str]:
+    """Its reminders go to the approvers who have not answered yet, by its decide-by date."""
+    from bot.services.change_requests import not_answered
+
+    return not_answered(item)
 
 
 def describe_moves(item) -> str:
@@ -111,6 +118,7 @@ def _facts(item, tz) -> list[tuple[str, str]]:
         facts.append(("Scope", "text:details.scope"))
     if item.status == OPEN and (waiting := waiting_on(item)):
         facts.append(("Waiting on", waiting))
+        facts.append(("Decide by", "date:due_at"))
     if trail := decision_trail(item, tz):
         facts.append(("Decisions", trail))
     return facts
@@ -149,4 +157,6 @@ SPEC = KindSpec(
     open_label="Waiting for approval",
     thread_prefixes=(),
     after_create=(_requested,),
+    reminds=True,
+    reminded=lambda item: _not_answered(item),
 )
