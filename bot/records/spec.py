@@ -92,6 +92,7 @@ class KindSpec:
     understood: Callable[[Any, When | None], str] = lambda item, when: ""  # the reply's details
     list_order: Callable[[Any], Any] | None = None  # default: oldest first
     snoozable: bool = True
+    reopenable: bool = True  # False: once closed it stays closed (a decided change request)
     owner_required: bool = False
     owner_label: str = "Owner"
     modal_status: str = OPEN  # what its modal creates (a decision: decided)

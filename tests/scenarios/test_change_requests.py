@@ -265,3 +265,16 @@ def test_approvers_who_have_not_answered_are_reminded_once_by_its_decide_by_date
     assert len(overdue) == 1 and "Change request *CR-1*" in json.dumps(overdue[0]["blocks"])
     assert not [m for m in dms(sandbox, "U0BOB") if "is overdue" in json.dumps(m.get("blocks"))]  # he answered
     assert not [m for m in dms(sandbox, "U0ALICE") if "is overdue" in json.dumps(m.get("blocks"))]
+
+
+def test_a_decided_change_stays_decided(slack, bot, deps, workspace, sandbox):
+    set_stakeholders(slack, bot, workspace, ["U0BOB"])
+    run(slack, bot, "drop the offline mode type:scope")
+    [cr] = records(deps)
+    press(slack, bot, APPROVE, cr, "U0BOB")
+    run(slack, bot, "reopen CR-1")
+    assert records(deps)[0].status == "approved"
+    last = [c for c in sandbox.calls_to("chat.update") if c.args.get("ts") == cr.message_ts][-1]
+    assert "raid.message.reopen" not in json.dumps(last.args["blocks"])  # no Reopen on a decided request
+    run(slack, bot, "withdraw CR-1")
+    assert "already approved" in reply(workspace) and records(deps)[0].status == "approved"

@@ -153,6 +153,7 @@ SPEC = KindSpec(
     understood=_understood,
     list_order=lambda item: (item.created_at, item.number),
     snoozable=False,
+    reopenable=False,
     owner_label="Requested by",
     open_label="Waiting for approval",
     thread_prefixes=(),
