@@ -15,6 +15,10 @@ class Callback(StrEnum):
     STANDUP_SETUP = "standup.setup.modal"
     AGENDA_SETUP = "agenda.setup.modal"
     CHARTER = "tpm.charter.modal"
+    STAKEHOLDERS = "tpm.stakeholders.modal"
+    CHANGE_NEW = "change.new.modal"
+    CHANGE_REJECT = "change.reject.modal"
+    CHANGE_ASK = "change.ask.modal"
 
 
 class Block(StrEnum):
@@ -64,3 +68,6 @@ class Action(StrEnum):
     ESCALATION_SNOOZE = "escalation.card.snooze"
     ESCALATION_REASSIGN = "escalation.card.reassign"
     AGENDA_ACTION_DONE = "agenda.message.action_done"
+    CHANGE_APPROVE = "change.request.approve"
+    CHANGE_REJECT = "change.request.reject"
+    CHANGE_ASK = "change.request.ask"

@@ -41,7 +41,6 @@ from storage.programs import program_for_channel
 from storage.raid_models import Item
 
 router = record_router(SPEC)
-_generic = [route for route in router._order if route in (router._bare, router._text)]
 
 
 def _program_at(call: CommandCall):
@@ -158,10 +157,6 @@ def on_request_submitted(ack: Ack, body: dict, view: dict, client: WebClient, co
     milestone = _checked(deps, program, provider, draft.values.get("milestone"))
     text = _ask(client, deps, program, provider, milestone, draft, user_id, context.get("inbox_id"))
     client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
-
-
-for _route in _generic:  # the core's modal and one-line create are replaced by the two above
-    router._order.remove(_route)
 
 
 @router.sub("list", usage="/dep list [in|out|all]",

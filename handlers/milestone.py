@@ -13,6 +13,7 @@ from bot.records import service
 from bot.records.kinds.milestone import LINK_EXAMPLE, MOVE_EXAMPLE, SPEC, STATUS_EXAMPLE, Track
 from bot.services import milestones
 from bot.services.errors import UserError
+from handlers.change import request_instead_of_move
 from handlers.commands.router import CommandCall
 from handlers.members import user_timezone
 from handlers.records.commands import key_and_rest, reading_program, recording_program, record_router, reply
@@ -66,6 +67,8 @@ def move(call: CommandCall) -> None:
         raise UserError("Say the new date.", MOVE_EXAMPLE)
     tz = user_timezone(call.client, call.deps, call.team_id, call.user_id)
     when = g.when(phrase, tz, call.deps.clock.now(), MOVE_EXAMPLE)
+    if request_instead_of_move(call, key, when, reason):
+        return
     _change(call, key, lambda s, program, item, now: milestones.move(
         session=s, program=program, item=item, actor=call.user_id, now=now, when=when, reason=reason),
         lambda item: f"is now forecast for {when.describe()}")

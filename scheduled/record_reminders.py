@@ -1,5 +1,6 @@
 """Reminders for records with a due date (action items, pending decisions): the owner hears on the
-morning it is due, at 09:00 in their own zone, and again once it is overdue. Each reminder is an
+morning it is due, at 09:00 in their own zone, and again once it is overdue (a kind may name others to remind:
+a change request's approvers who have not answered, by its decide-by date). Each reminder is an
 occurrence in the ledger — `(record.reminder, record:<id>:morning | record:<id>:overdue, instant)` — so it is sent
 exactly once, however many ticks or processes look; a record whose date moves is reminded of the new one."""
 
@@ -58,8 +59,18 @@ class RecordReminders:
         if item.snoozed_until is not None and item.snoozed_until > due.due_at:
             occurrence.detail = "snoozed"
             return
+        targets = reminded(item)
+        if not targets:
+            occurrence.detail = "nobody left to remind"
+            return
         queue_reminder(session, program, item, due.data["what"], due.data["tz"], due.due_at, occurrence.id)
-        occurrence.detail = f"reminded {item.owner_id}"
+        occurrence.detail = f"reminded {' '.join(targets)}"
+
+
+def reminded(item: Item) -> list[str]:
+    """The owner, or whom the kind names (a change request: its approvers who have not answered)."""
+    spec = spec_of(item)
+    return list(spec.reminded(item)) if spec.reminded is not None else [item.owner_id]
 
 
 def queue_reminder(session: Session, program: Program, item: Item, what: str, tz: str, now: datetime,
@@ -72,9 +83,11 @@ def queue_reminder(session: Session, program: Program, item: Item, what: str, tz
         intro = f":rotating_light: {spec.label} *{item.key}* is overdue: it was due {when}."
     text = mrkdwn(f"{spec.label} {item.key}: {item.title}", 2000)
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": intro}}, *record_message(item, tz)]
-    outbox.enqueue(session=session, key=f"{occurrence_id}:owner", team_id=program.team_id, method="chat.postMessage",
-                   now=now, occurrence_id=occurrence_id, program_id=program.id,
-                   payload={"channel": item.owner_id, "text": text, "blocks": blocks})
+    for target in reminded(item):
+        key = f"{occurrence_id}:owner" if target == item.owner_id else f"{occurrence_id}:{target}"
+        outbox.enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage", now=now,
+                       occurrence_id=occurrence_id, program_id=program.id,
+                       payload={"channel": target, "text": text, "blocks": blocks})
     if what == "overdue" and spec.overdue_to_leads:
         leads = " ".join(f"<@{lead}>" for lead in program.leads)
         outbox.enqueue(session=session, key=f"{occurrence_id}:leads", team_id=program.team_id,

@@ -99,6 +99,8 @@ def record_message(item: Item, tz: str) -> list[dict]:
     if item.status == OPEN and item.snoozed_until is not None:
         held = "escalation" if spec.escalates else "reminders"
         notes.append(f":zzz: {held} snoozed until {slack_date(item.snoozed_until, tz)}")
+    if item.status != OPEN and not spec.reopenable:
+        return [top, context(" · ".join(notes))]
     return [top, context(" · ".join(notes)), record_buttons(item)]
 
 

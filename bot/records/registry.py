@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.records.kinds import action, blocker, decision, dependency, milestone, risk
+from bot.records.kinds import action, blocker, change, decision, dependency, milestone, risk
 from bot.records.spec import KindSpec
 
 KINDS: tuple[KindSpec, ...] = (blocker.SPEC, risk.SPEC, action.SPEC, decision.SPEC, milestone.SPEC,
-                               dependency.SPEC)
+                               dependency.SPEC, change.SPEC)
 BY_NAME: dict[str, KindSpec] = {spec.name: spec for spec in KINDS}
 BY_PREFIX: dict[str, KindSpec] = {spec.prefix: spec for spec in KINDS}
 ESCALATING: tuple[str, ...] = tuple(spec.name for spec in KINDS if spec.escalates)  # the sweep's kinds

@@ -107,6 +107,9 @@ def reopen(*, session: Session, program: Program, item: Item, actor: str, now: d
     ensure_may_change(item, program, actor)
     if item.status == OPEN:
         raise UserError(f"{item.key} is already open.", f"{spec.command} list")
+    if not spec.reopenable:
+        raise UserError(f"{item.key} is {spec.status_label(item.status)} and stays so: open a new one instead.",
+                        spec.example)
     before = item.status
     item.status, item.closed_at, item.closed_by, item.close_note = OPEN, None, None, ""
     return change(session, item, actor, "reopened", {"status": [before, OPEN]}, now)

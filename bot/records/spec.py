@@ -92,6 +92,7 @@ class KindSpec:
     understood: Callable[[Any, When | None], str] = lambda item, when: ""  # the reply's details
     list_order: Callable[[Any], Any] | None = None  # default: oldest first
     snoozable: bool = True
+    reopenable: bool = True  # False: once closed it stays closed (a decided change request)
     owner_required: bool = False
     owner_label: str = "Owner"
     modal_status: str = OPEN  # what its modal creates (a decision: decided)
@@ -101,6 +102,7 @@ class KindSpec:
     edit_title_label: str = "What is it?"
     escalates: bool = False  # has escalation rules (bot/services/escalation_rules)
     reminds: bool = False  # the owner is reminded on the due morning (their zone) and when it is overdue
+    reminded: Callable[[Any], list[str]] | None = None  # who those reminders go to instead of the owner
     overdue_to_leads: bool = False  # overdue, it also goes to the program's escalation channel
     # (session=, program=, item=, actor=, now=, draft=) -> the other records a new one changed
     after_create: tuple[Callable[..., list[Any]], ...] = ()

@@ -13,21 +13,25 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.records.kinds import change as change_kind
 from bot.records.kinds import dependency as dependency_kind
+from bot.records.kinds.change import ChangeStatus
 from bot.records.kinds.dependency import State, instant
 from storage import dependencies as store
 from storage.models import Program
 from storage.raid_models import Item
 from storage.read_ahead import MISSING, stash, take
 
-DEPENDENCY = dependency_kind.SPEC.name
+DEPENDENCY, CHANGE = dependency_kind.SPEC.name, change_kind.SPEC.name
+WEEK = timedelta(days=7)
+DECIDED = (ChangeStatus.APPROVED, ChangeStatus.REJECTED)
 WINDOW = timedelta(days=30)  # the KPIs' window, the report's MTTR window too
 INCOMING = "status.incoming_dependencies"
 
 
 @dataclass(frozen=True)
 class ChangeKpis:
-    """What a kind of change request contributes (see `change_kpis`)."""
+    """Change requests decided (approved or rejected) in the window."""
 
     cycle_hours: float | None = None  # mean asked → decided, over the window
     decided: int = 0
@@ -59,8 +63,16 @@ def incoming(session: Session, program: Program) -> list[tuple[Item, Program]]:
     return rows
 
 
-def coordination(session: Session, program: Program, open_items: list, recent: list, now: datetime,
-                 changes: ChangeKpis = ChangeKpis()) -> Coordination:
+def change_kpis(recent: list, now: datetime) -> ChangeKpis:
+    decided = [i for i in recent if i.kind == CHANGE and i.status in DECIDED and i.closed_at is not None
+               and i.closed_at > now - WINDOW]
+    hours = [(i.closed_at - i.created_at).total_seconds() / 3600 for i in decided]
+    return ChangeKpis(cycle_hours=sum(hours) / len(hours) if hours else None, decided=len(decided),
+                      approved_this_week=sum(1 for i in decided if i.status == ChangeStatus.APPROVED
+                                             and i.closed_at > now - WEEK))
+
+
+def coordination(session: Session, program: Program, open_items: list, recent: list, now: datetime) -> Coordination:
     """``open_items``: the program's open records; ``recent``: those closed in the last 30 days."""
     since = now - WINDOW
     mine = [i for i in [*open_items, *recent] if i.kind == DEPENDENCY]
@@ -74,4 +86,4 @@ def coordination(session: Session, program: Program, open_items: list, recent: l
         waiting_on=sorted((i for i in open_items if i.kind == DEPENDENCY), key=lambda i: (i.due_at or far, i.number)),
         asked_of_us=incoming(session, program),
         turnaround_hours=sum(answered) / len(answered) if answered else None, answered=len(answered),
-        delivered=len(delivered), on_time=len(on_time), changes=changes)
+        delivered=len(delivered), on_time=len(on_time), changes=change_kpis(recent, now))

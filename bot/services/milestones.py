@@ -197,8 +197,10 @@ def plan_new(*, session: Session, program: Program, item: Item, when: When | Non
 
 def move(*, session: Session, program: Program, item: Item, actor: str, now: datetime, when: When,
          reason: str, via: str = "") -> Item:
-    """A new forecast, kept with its reason as slip history (who, when, from, to, why)."""
-    ensure_may_change(item, program, actor)
+    """A new forecast, kept with its reason as slip history (who, when, from, to, why). A move ``via`` an
+    approved change request (its key) was allowed by that request's approvers."""
+    if not via:
+        ensure_may_change(item, program, actor)
     if item.status != OPEN:
         raise UserError(f"{item.key} is {spec_of(item).status_label(item.status)}: reopen it to move it.",
                         f"/milestone reopen {item.key}")

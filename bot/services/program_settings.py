@@ -16,7 +16,7 @@ validates the whole document before anything is stored. Unknown sections or fiel
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlmodel import Session
@@ -98,6 +98,25 @@ class PortfolioSettings(Section):
     channel: Annotated[str, Field(max_length=32)] = ""
 
 
+UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{1,20}$")]
+ConversationId = Annotated[str, Field(pattern=r"^[UWCGD][A-Z0-9]{1,20}$")]  # a person or a channel
+People = Annotated[tuple[UserId, ...], Field(max_length=30)]
+
+
+class StakeholderSettings(Section):
+    """Who the program answers to (bot/services/stakeholders.py reads it): its sponsor, who approves its
+    change requests (none set: its leads) and how many of them must (``approval``: all, any one, or a
+    majority), who is consulted, who is informed of decided changes (people or channels), and whether moving a
+    milestone past its baseline needs an approved change request."""
+
+    sponsor: UserId | None = None
+    approvers: People = ()
+    consulted: People = ()
+    informed: Annotated[tuple[ConversationId, ...], Field(max_length=30)] = ()
+    approval: Literal["all", "any", "majority"] = "all"
+    schedule_needs_approval: bool = False  # `/milestone move` past the baseline opens a change request instead
+
+
 class ProgramSettings(Section):
     blockers: BlockerSettings = BlockerSettings()
     escalations: EscalationSettings = EscalationSettings()
@@ -105,6 +124,7 @@ class ProgramSettings(Section):
     milestones: MilestoneSettings = MilestoneSettings()
     sprints: SprintSettings = SprintSettings()
     portfolio: PortfolioSettings = PortfolioSettings()
+    stakeholders: StakeholderSettings = StakeholderSettings()
 
 
 SECTIONS = tuple(ProgramSettings.model_fields)

@@ -92,18 +92,25 @@ class CommandRouter:
         return decorate
 
     def bare(self, *, usage: str, summary: str) -> Callable[[Handler], Handler]:
-        """The command typed with no text (typically: open the modal)."""
+        """The command typed with no text (typically: open the modal). Registering it again replaces it."""
         def decorate(handler: Handler) -> Handler:
-            self._bare = Route(usage, summary, handler)
-            self._order.insert(0, self._bare)
+            replaced, self._bare = self._bare, Route(usage, summary, handler)
+            if replaced is not None:
+                self._order[self._order.index(replaced)] = self._bare
+            else:
+                self._order.insert(0, self._bare)
             return handler
         return decorate
 
     def free_text(self, *, usage: str, summary: str) -> Callable[[Handler], Handler]:
-        """Text that starts with no known subcommand (e.g. `/blocker waiting on keys`)."""
+        """Text that starts with no known subcommand (e.g. `/blocker waiting on keys`). Registering it again
+        replaces it."""
         def decorate(handler: Handler) -> Handler:
-            self._text = Route(usage, summary, handler)
-            self._order.insert(1 if self._bare else 0, self._text)
+            replaced, self._text = self._text, Route(usage, summary, handler)
+            if replaced is not None:
+                self._order[self._order.index(replaced)] = self._text
+            else:
+                self._order.insert(1 if self._bare else 0, self._text)
             return handler
         return decorate
 

@@ -20,6 +20,7 @@ from handlers.escalation_sync import recheck_program
 from handlers.portfolio import unchecked_note, visible_portfolio
 from handlers.programs import NoProgramHere, existing_program_here, program_here
 from handlers.setup_modal import ensure_lead, open_setup_modal
+from handlers.stakeholders import stakeholders_command
 from storage.escalations import live as live_escalations
 from storage.models import Program
 
@@ -79,6 +80,12 @@ def tpm_settings(call: CommandCall) -> None:
             summary="the program's charter: leads edit it in a modal; `show` posts it here; `history` lists its changes")
 def tpm_charter(call: CommandCall) -> None:
     charter_command(call)
+
+
+@router.sub("stakeholders", usage="/tpm stakeholders",
+            summary="sponsor, approvers of change requests (all, any or a majority), consulted, informed; leads edit")
+def tpm_stakeholders(call: CommandCall) -> None:
+    stakeholders_command(call)
 
 
 @router.sub("archive", usage="/tpm archive",

@@ -133,16 +133,17 @@ def record_router(spec: KindSpec) -> CommandRouter:
             actor=call.user_id, new_owner=True)
         reply(call, changed_reply(item, f"is now owned by <@{item.owner_id}>") + delivery_note(posted, program))
 
-    @router.sub("reopen", usage=f"{spec.command} reopen <{spec.prefix}-n>", summary="open it again")
-    def reopen(call: CommandCall) -> None:
-        call.ack()
-        key, _ = key_and_rest(call, spec, "reopen")
-        program = recording_program(call)
-        with call.deps.session() as session:
-            item_id = service.find(session=session, program=program, spec=spec, key=key).id
-        item, posted = change_and_sync(call.client, call.deps, item_id, program, lambda s, item, now: service.reopen(
-            session=s, program=program, item=item, actor=call.user_id, now=now), actor=call.user_id)
-        reply(call, changed_reply(item, "is open again") + delivery_note(posted, program))
+    if spec.reopenable:
+        @router.sub("reopen", usage=f"{spec.command} reopen <{spec.prefix}-n>", summary="open it again")
+        def reopen(call: CommandCall) -> None:
+            call.ack()
+            key, _ = key_and_rest(call, spec, "reopen")
+            program = recording_program(call)
+            with call.deps.session() as session:
+                item_id = service.find(session=session, program=program, spec=spec, key=key).id
+            item, posted = change_and_sync(call.client, call.deps, item_id, program, lambda s, item, now: service.reopen(
+                session=s, program=program, item=item, actor=call.user_id, now=now), actor=call.user_id)
+            reply(call, changed_reply(item, "is open again") + delivery_note(posted, program))
 
     if spec.snoozable:
         @router.sub("snooze", usage=f"{spec.command} snooze <{spec.prefix}-n> 1d|3d|1w",

@@ -2,6 +2,7 @@
 
 from slack_bolt import App
 
+from handlers import stakeholders
 from handlers.views import agenda_setup, charter, setup, standup, standup_setup
 
 
@@ -11,3 +12,4 @@ def register(app: App) -> None:
     standup_setup.register(app)
     agenda_setup.register(app)
     charter.register(app)
+    stakeholders.register(app)
