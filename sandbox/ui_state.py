@@ -47,9 +47,12 @@ def _shown(message: dict, user: str) -> dict:
 def conversation(ws: Workspace, channel: str, user: str, thread_ts: str | None = None) -> dict:
     """The channel's top-level messages (and the open thread), with this member's ephemerals."""
     try:
-        channel_id = ws.channel(channel)["id"]
+        found = ws.channel(channel)
     except SlackError:
         return {"channel": channel, "messages": [], "thread": None}
+    channel_id = found["id"]
+    if found["is_private"] and user not in found["members"]:  # another member's DM, a private channel
+        return {"channel": channel_id, "messages": [], "thread": None}
     everything = ws.messages(channel_id)
     mine = [e for e in ws.ephemerals(channel_id, user)]
     top = [m for m in everything + [e for e in mine if not e.get("thread_ts")]

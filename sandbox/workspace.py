@@ -204,6 +204,7 @@ class Workspace:
         with self.lock:
             self.channels[channel_id] = channel
             self._messages.setdefault(channel_id, [])
+        self.touch()  # a channel created while the page is open shows up in its sidebar, as in Slack
         return channel
 
     def channel(self, channel_id: str) -> dict:

@@ -64,7 +64,9 @@ function start() {
   wireComposer($("#thread-composer"), $("#thread-input"), $("#thread-suggestions"), () => ui.thread);
   wireClock();
   $("#user-switcher").addEventListener("change", (e) => {
+    const wasDm = ui.channel.startsWith("D");
     ui.user = e.target.value; ui.thread = null;
+    if (wasDm) ui.channel = dmOf(ui.user);  // in the app's Messages tab: the new member's own DM with it
     localStorage.setItem("sandbox.user", ui.user);
     $("#clock-to").value = "";  // prefilled again with now in the new member's zone
     ui.clockZone = null;

@@ -85,6 +85,27 @@ def test_private_channels_are_for_their_members(srv, app):
     assert status == 400 and "not in #leadership" in body["error"]
 
 
+def test_another_members_dm_and_a_private_channel_read_as_empty(srv, app, ws):
+    ws.add_message("C0LEADERS", user="U0CAROL", text="budget talk")
+    ws.add_message(ws.open_dm("U0ALICE")["id"], text="your card", as_bot=True)
+    _, alice = call(srv, "state", user="U0ALICE", channel="D0ALICE")
+    assert [m["text"] for m in alice["conversation"]["messages"]] == ["your card"]
+    _, bob = call(srv, "state", user="U0BOB", channel="D0ALICE")  # the page asked with the old member's DM
+    assert bob["conversation"]["messages"] == []
+    _, dieter = call(srv, "state", user="U0DIETER", channel="C0LEADERS")
+    assert dieter["conversation"]["messages"] == []
+    _, carol = call(srv, "state", user="U0CAROL", channel="C0LEADERS")
+    assert [m["text"] for m in carol["conversation"]["messages"]] == ["budget talk"]
+
+
+def test_a_channel_created_while_the_page_is_open_is_announced(srv, ws):
+    before = ws.version
+    ws.add_channel("C0PAY", "payments", members=["U0CAROL"])
+    assert ws.version > before
+    _, carol = call(srv, "state", user="U0CAROL", channel="C0PAY")
+    assert "payments" in [c["name"] for c in carol["channels"]]
+
+
 def test_modal_errors_keep_the_modal_then_a_plain_ack_closes_it(srv, app, ws):
     view = ws.store_view({"id": "V0TEST", "type": "modal", "callback_id": "x", "blocks": [],
                           "root_view_id": "V0TEST", "previous_view_id": None, "hash": "1"}, "U0ALICE")
