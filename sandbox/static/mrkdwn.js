@@ -13,6 +13,10 @@ const EMOJI = {
   large_blue_circle: "🔵", radio_button: "🔘", checkered_flag: "🏁", spiral_calendar_pad: "🗓️", link: "🔗",
   heavy_plus_sign: "➕", pencil2: "✏️", wastebasket: "🗑️", raising_hand: "🙋", robot_face: "🤖", date: "📅",
   warning_sign: "⚠️", stopwatch: "⏱️", snowflake: "❄️", mega: "📣", loudspeaker: "📢", dart: "🎯",
+  arrows_counterclockwise: "🔄", handshake: "🤝", package: "📦", inbox_tray: "📥", outbox_tray: "📤",
+  heavy_multiplication_x: "✖️", heavy_minus_sign: "➖", scroll: "📜", small_orange_diamond: "🔸",
+  small_blue_diamond: "🔹", scales: "⚖️", triangular_flag_on_post: "🚩", grey_question: "❔",
+  ballot_box_with_check: "☑️",
 };
 
 function escapeHtml(text) {
