@@ -297,3 +297,67 @@ def test_the_status_report_gives_change_request_cycle_time_and_approvals_this_we
                 if c.args["channel"] == "C0APOLLO" and c.args["text"].startswith("Status of")]
     assert "Change request cycle time (30 days)*\\n9.0 h over 2" in report  # 6 h and 12 h
     assert "Changes approved this week*\\n1" in report
+
+
+def events_of(deps, item):
+    from storage.raid_models import ItemEvent
+
+    with deps.session() as session:
+        return [(e.action, e.actor_id) for e in
+                session.exec(select(ItemEvent).where(ItemEvent.item_id == item.id).order_by(ItemEvent.id))]
+
+
+def test_a_change_to_a_date_in_the_past_is_refused_with_an_example_and_nothing_stored(slack, bot, deps, workspace,
+                                                                                     sandbox):
+    run(slack, bot, "Beta due dec 15", command="/milestone")
+    set_stakeholders(slack, bot, workspace, ["U0BOB"])
+    for text in ("slip beta M-1 to yesterday", "slip beta M-1 to 2026-11-30 cost:5k"):
+        run(slack, bot, text)
+        said = reply(workspace)
+        assert "is in the past" in said and "Example: `/change " in said, (text, said)
+    run(slack, bot, "")  # the form: a date picked before today is refused under its field
+    view = workspace.latest_view("U0ALICE", callback_id="change.new.modal")
+    inp = "change.new.input"
+    past = {"change.new.title": {inp: sv.plain_text("slip beta")}, "change.new.type": {inp: sv.static_select("schedule")},
+            "change.new.milestone": {inp: sv.static_select("M-1")}, "change.new.date": {inp: sv.datepicker("2026-11-30")},
+            "change.new.cost": {inp: sv.plain_text("")}, "change.new.scope": {inp: sv.plain_text("")}}
+    response = slack.view_submission(view, past, user="U0ALICE")
+    bot.wait_idle()
+    assert response.json["errors"] == {"change.new.date": "Pick a date in the future."}
+    assert records(deps) == [] and dms(sandbox, "U0BOB") == []
+    assert records(deps, "milestone")[0].details["forecast"] == "2026-12-15"
+
+
+def test_approving_twice_or_without_being_an_approver_is_told_and_stores_nothing(slack, bot, deps, workspace,
+                                                                                  sandbox):
+    run(slack, bot, "Beta due dec 15", command="/milestone")
+    set_stakeholders(slack, bot, workspace, ["U0BOB", "U0SOFIA"], "all")
+    run(slack, bot, "slip beta M-1 to jan 8")
+    [cr] = records(deps)
+    press(slack, bot, APPROVE, cr, "U0BOB")
+    [cr] = records(deps)
+    before = (events_of(deps, cr), cr.details["votes"], cr.version, len(sandbox.calls_to("chat.update")),
+              len(sandbox.calls_to("chat.postMessage")))
+
+    press(slack, bot, APPROVE, cr, "U0BOB")  # twice
+    said = workspace.ephemerals(user="U0BOB")[-1]
+    assert said["text"].startswith(":warning: You already approved CR-1."), said["text"]
+    press(slack, bot, APPROVE, cr, "U0KENJI")  # not an approver: told who can
+    said = workspace.ephemerals(user="U0KENJI")[-1]["text"]
+    assert "Only CR-1's approvers can approve, reject or ask about it: <@U0BOB>, <@U0SOFIA>." in said, said
+    press(slack, bot, REJECT, cr, "U0KENJI")  # nor reject: no modal opens for them
+    assert "Only CR-1's approvers" in workspace.ephemerals(user="U0KENJI")[-1]["text"]
+    assert workspace.latest_view("U0KENJI", callback_id="change.reject.modal") is None
+
+    [cr] = records(deps)
+    assert (events_of(deps, cr), cr.details["votes"], cr.version, len(sandbox.calls_to("chat.update")),
+            len(sandbox.calls_to("chat.postMessage"))) == before
+    assert cr.status == "open" and records(deps, "milestone")[0].details["forecast"] == "2026-12-15"
+
+    press(slack, bot, APPROVE, cr, "U0SOFIA")  # the second approval decides it
+    [cr] = records(deps)
+    decided = (events_of(deps, cr), cr.version, records(deps, "milestone")[0].version)
+    press(slack, bot, APPROVE, cr, "U0SOFIA")
+    assert "CR-1 is already approved: there is nothing left to decide." in workspace.ephemerals(user="U0SOFIA")[-1]["text"]
+    [cr] = records(deps)
+    assert (events_of(deps, cr), cr.version, records(deps, "milestone")[0].version) == decided
