@@ -363,3 +363,27 @@ def test_both_programs_status_reports_show_the_dependency_and_the_handshake_kpis
     later = status_reports(sandbox, APOLLO)[-1]
     assert "Dependencies delivered on time (30 days)*\\n1/1 (100%)" in later
     assert "We wait on" not in later and "No open dependencies" in later
+
+
+def test_a_counter_proposal_before_today_is_refused_under_its_field_and_changes_nothing(slack, bot, deps, workspace,
+                                                                                       sandbox):
+    two_programs(slack, bot, workspace)
+    cmd(slack, bot, f"keys from <#{PAY}> by dec 10")
+    [dep] = deps_of(deps)
+    card = card_of(sandbox, workspace, "U0CAROL")
+    sandbox.clear_calls()
+    press(slack, bot, workspace, "dependency.card.counter", dep, "U0CAROL", card)
+    # Tue 1 Dec, 09:00 in Carol's London: yesterday is refused; nothing is stored, posted or edited.
+    early = sv.state_value("dependency.modal.date", "dependency.modal.date.input", sv.datepicker("2026-11-30"))
+    answer = submit(slack, bot, sandbox, early, "U0CAROL")
+    assert answer.json == {"response_action": "errors", "errors": {"dependency.modal.date": "Pick today or a later date."}}
+    [after] = deps_of(deps)
+    assert after.details == dep.details and after.version == dep.version and after.due_at == dep.due_at
+    assert history(deps, after) == [("created", "U0ALICE")]
+    assert not [c for c in sandbox.calls if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral")]
+
+    today = sv.state_value("dependency.modal.date", "dependency.modal.date.input", sv.datepicker("2026-12-01"))
+    press(slack, bot, workspace, "dependency.card.counter", dep, "U0CAROL", card)
+    assert submit(slack, bot, sandbox, today, "U0CAROL").json in (None, {})  # today is fine: the modal closes
+    [after] = deps_of(deps)
+    assert after.details["state"] == "countered" and after.details["proposed"].startswith("2026-12-01")
