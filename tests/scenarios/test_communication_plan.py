@@ -284,3 +284,55 @@ def test_escalations_off_climb_but_post_nothing_at_the_channel_rung(slack, bot, 
     assert escalation_cards(sandbox, "C0GENERAL") == [] and escalation_cards(sandbox, "C0OPS") == []
     with deps.session() as session:
         assert session.exec(select(Escalation)).one().level == 3
+
+
+def test_a_plan_channel_that_would_leak_a_now_private_program_is_refused_at_send_time(slack, bot, deps, sandbox, clock,
+                                                                                    workspace):
+    cmd(slack, bot, "setup")
+    save_plan(slack, bot, workspace, status_report={"channels": ["C0GENERAL"], "people": ["U0BOB"]})
+    with workspace.lock:  # #program-apollo turned private after the plan was saved
+        workspace.channels["C0APOLLO"].update(is_private=True, is_channel=False, is_group=True)
+    tick(deps, bot, clock, FRIDAY)
+    assert len(posts(sandbox, "C0APOLLO", "Status of program-apollo")) == 1
+    assert len(posts(sandbox, "U0BOB", "Status of program-apollo")) == 1  # a person chosen by a lead: a DM
+    assert posts(sandbox, "C0GENERAL", "Status of program-apollo") == []
+    with deps.session() as session:
+        [copy] = [m for m in session.exec(select(OutboundMessage)) if m.idempotency_key.endswith(":to:C0GENERAL")]
+    assert (copy.status, copy.last_error) == ("dead", "private_to_public")
+
+
+def test_the_portfolio_digest_goes_to_each_person_listing_what_they_may_read(slack, bot, deps, sandbox, clock,
+                                                                           workspace):
+    from tests.scenarios.test_portfolio import three_programs
+
+    three_programs(slack, bot, workspace)
+    cmd(slack, bot, "portfolio digest <#C0GENERAL|general> mon 09:00")
+    save_plan(slack, bot, workspace, portfolio={"people": ["U0BOB", "U0KENJI"]})
+    monday = datetime(2026, 12, 7, 17, 0, tzinfo=timezone.utc)  # 09:00 in Los Angeles
+    for at in (monday, monday, monday + timedelta(minutes=5)):
+        tick(deps, bot, clock, at)
+    [general] = posts(sandbox, "C0GENERAL", "Weekly portfolio")
+    [bob] = posts(sandbox, "U0BOB", "Weekly portfolio")
+    [kenji] = posts(sandbox, "U0KENJI", "Weekly portfolio")
+    assert general.args["text"] == kenji.args["text"] == "Weekly portfolio: 2 programs (1 red, 1 amber)"
+    assert bob.args["text"] == "Weekly portfolio: 3 programs (1 red, 1 amber, 1 green)"  # Bob is in #leadership
+    assert "leadership" not in json.dumps(kenji.args["blocks"]) and "leadership" in json.dumps(bob.args["blocks"])
+
+
+def test_a_copy_of_an_escalation_card_is_edited_with_the_others(slack, bot, deps, sandbox, clock, workspace):
+    escalation_ready(slack, bot, deps, workspace, escalations={"channels": ["C0OPS"]})
+    day = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    for hour in (17, 18, 19):
+        tick(deps, bot, clock, day.replace(hour=hour))
+    [copy] = escalation_cards(sandbox, "C0OPS")
+    message = workspace.get_message("C0OPS", copy.response["ts"])
+    esc_id = message["blocks"][-1]["block_id"].rsplit(".", 1)[-1]
+    slack.block_action("escalation.card.acknowledge", value=esc_id, user="U0ALICE", channel="C0OPS", message=message,
+                       block_id=f"escalation.card.actions.{esc_id}")
+    bot.wait_idle()
+    tick(deps, bot, clock, day.replace(hour=19, minute=5))
+    edited = workspace.get_message("C0OPS", copy.response["ts"])
+    assert "Acknowledged by <@U0ALICE>" in json.dumps(edited["blocks"])
+    assert "Acknowledged by" not in json.dumps(copy.args["blocks"])  # as first posted
+    with deps.session() as session:
+        assert session.exec(select(Escalation)).one().status == "acknowledged"
