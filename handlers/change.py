@@ -173,7 +173,7 @@ def decide(client: WebClient, deps: Deps, item_id: int, program: Program, actor:
             queued.keys += message.queue_sync(session=session, program=program, item=milestone, now=now).keys
         if result.decided:
             notice = blocks.decided_notice(item)
-            for target in dict.fromkeys([item.owner_id, *stakeholders.informed(program)]):
+            for target in stakeholders.decided_notice_targets(program, item.owner_id):
                 if target == actor:
                     continue
                 key = f"change:{item.id}:decided:{target}"

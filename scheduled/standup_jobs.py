@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from bot.blocks.standups import build_prompt
 from bot.deps import Deps
+from bot.services.communication_plan import sends
 from bot.services.holidays_calendar import is_holiday
 from bot.services.recurrence import daily_instants, may_occur_in
 from bot.services.standup_digest import digest_key, queue_digest
@@ -189,6 +190,9 @@ class StandupDigests:
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         program = session.get(Program, due.data["program_id"])
+        if not sends(program, "digest"):
+            occurrence.detail = "digest off (communication plan)"
+            return
         run = ensure_run(session=session, program=program, day=date.fromisoformat(due.data["day"]),
                          now=deps.clock.now(), config=session.get(StandupConfig, program.id))
         if queue_digest(session=session, program=program, run=run, now=deps.clock.now(),

@@ -1,4 +1,6 @@
-"""The weekly status report, on each program's day and local time (DST-correct), queued once."""
+"""The status report, on each program's day and local time (DST-correct), as often as its communication
+plan says (bot/services/communication_plan.py: weekly, every two weeks, monthly or off), queued once to its
+channel and once to each person and channel the plan also sends it to."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from bot.deps import Deps
 from bot.roadmap_posts import with_roadmap
 from bot.services.roadmap import roadmap_data
 from bot.services.charter import current_charter
+from bot.services.communication_plan import also_to, extra_key, on_schedule
 from bot.services.recurrence import daily_instants
 from bot.services.standups import parse_hhmm
 from bot.services.status_report import compose, read_ahead, report_key, schedule_of
@@ -35,7 +38,8 @@ class StatusReports:
                 continue
             tz = zone(program.timezone)
             for instant in daily_instants(start, end, parse_hhmm(schedule.time), tz):
-                if instant.astimezone(tz).weekday() == schedule.day:
+                day = instant.astimezone(tz).date()
+                if day.weekday() == schedule.day and on_schedule(program, "status_report", day):
                     out.append(Due(self.kind, f"program:{program.id}", instant, {"program_id": program.id}))
         return out
 
@@ -54,7 +58,8 @@ class StatusReports:
 
 def queue_report(session: Session, program: Program, at: datetime, *, occurrence_id: int | None = None,
                  channel: str | None = None) -> str:
-    """Compose the report as of ``at`` and queue it; ``channel`` (for `/status`) overrides the schedule's."""
+    """Compose the report as of ``at`` and queue it; ``channel`` (for `/status`) overrides the schedule's. The
+    scheduled report is also queued to each of the plan's people (a DM) and channels, each under its own key."""
     report = compose(session=session, program=program, now=at)
     charter = current_charter(session, program)
     on_demand = channel is not None
@@ -68,4 +73,7 @@ def queue_report(session: Session, program: Program, at: datetime, *, occurrence
         payload = with_roadmap(payload, roadmap_data(program, plan, report.assessed, at), at=index)
     enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage", now=at,
             occurrence_id=occurrence_id, program_id=program.id, payload=payload)
+    for target in [] if on_demand else also_to(program, "status_report", besides=(channel,)):
+        enqueue(session=session, key=extra_key(key, target), team_id=program.team_id, method="chat.postMessage",
+                now=at, occurrence_id=occurrence_id, program_id=program.id, payload={**payload, "channel": target})
     return key

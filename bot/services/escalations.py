@@ -2,7 +2,11 @@
 while nobody acknowledges, one rung per step of business hours, only inside the program's working
 hours. Everything it posts goes through the outbound queue under a key per (escalation, round,
 rung), so a sweep repeated by a restart or a second process can never post a rung twice; every
-change queues one edit of each posted card, keyed by the escalation's revision."""
+change queues one edit of each posted card, keyed by the escalation's revision.
+
+The communication plan (bot/services/communication_plan.py) may send the escalation-channel card also to
+people (a DM) and channels, each its own post (key: the rung's, `:to:` and the target) edited like the
+others; or have escalations "off", when the ladder still climbs but posts nothing at the channel rung."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.services.communication_plan import also_to, extra_key, sends
 from bot.services.errors import NotAllowed, UserError
 from bot.services.escalation_rules import crossed, describe
 from bot.services.holidays_calendar import is_holiday
@@ -134,6 +139,11 @@ def post_key(escalation: Escalation, rung: int) -> str:
     return f"escalation:{escalation.id}:{escalation.round}:{rung}"
 
 
+def rung_of(key: str) -> int:
+    """The rung a card's key names (its own post's, or a copy's: `…:{rung}:to:{target}`)."""
+    return int(key.split(":")[3])
+
+
 def rung_channel(program: Program, item: Item, rung: int) -> str:
     return {OWNER: item.owner_id, LEADS: program.channel_id, CHANNEL: program.escalation_channel_id}[rung]
 
@@ -148,12 +158,16 @@ def climb(session: Session, escalation: Escalation, *, item: Item, program: Prog
     _touch(escalation)
     channel = rung_channel(program, item, rung)
     already_there = rung == CHANNEL and channel == program.channel_id and escalation.posts
-    if not already_there:
-        key = post_key(escalation, rung)
-        payload = dict(render(Card(escalation, item, program, rung, now)), channel=channel)
-        enqueue(session=session, key=key, team_id=program.team_id, method="chat.postMessage", payload=payload,
-                now=now, program_id=program.id)
-        escalation.posts = [*escalation.posts, key]
+    silenced = rung == CHANNEL and not sends(program, "escalations")
+    key = post_key(escalation, rung)
+    targets = [] if already_there or silenced else [(channel, key)]
+    if rung == CHANNEL:
+        targets += [(t, extra_key(key, t)) for t in also_to(program, "escalations", besides=(channel,))]
+    for target, target_key in targets:
+        payload = dict(render(Card(escalation, item, program, rung, now)), channel=target)
+        enqueue(session=session, key=target_key, team_id=program.team_id, method="chat.postMessage",
+                payload=payload, now=now, program_id=program.id)
+        escalation.posts = [*escalation.posts, target_key]
     return rung
 
 
@@ -166,7 +180,7 @@ def queue_card_edits(session: Session, escalation: Escalation, *, item: Item, pr
         message = by_key(session=session, key=key)
         if message is None or message.status == "dead":
             continue
-        rung = int(key.rsplit(":", 1)[1])
+        rung = rung_of(key)
         payload = render(Card(escalation, item, program, rung, now))
         if message.status == "pending":
             message.payload = dict(payload, channel=message.payload.get("channel", message.channel))

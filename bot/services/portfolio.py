@@ -222,5 +222,14 @@ def digest_of(program: Program) -> DigestSchedule:
     return DigestSchedule(**settings_of(program).portfolio.model_dump())
 
 
+def may_read(program: Program, home: ChannelFacts | None, target: str, facts: ChannelFacts | None,
+             now: datetime) -> bool:
+    """May ``program`` be listed in a digest sent to ``target``: a person (a DM, the rules of `/tpm portfolio`)
+    or a channel (the digest's rules)? ``facts``: the target channel's (unused for a person)."""
+    if target[:1] in ("U", "W"):
+        return visible_to(target, program, home)
+    return in_digest(program, home, facts, now)
+
+
 def digest_key(program: Program, due_at: datetime) -> str:
     return f"portfolio.digest:{program.id}:{due_at.isoformat()}"

@@ -117,6 +117,45 @@ class StakeholderSettings(Section):
     schedule_needs_approval: bool = False  # `/milestone move` past the baseline opens a change request instead
 
 
+Destinations = Annotated[tuple[ConversationId, ...], Field(max_length=20)]
+Scheduled = Literal["weekly", "biweekly", "monthly", "off"]
+EachOrOff = Literal["each", "off"]
+
+
+class EachTime(Section):
+    """An output sent as things happen (after each stand-up, each decided change, each escalation that
+    reaches the escalation channel): ``also_to`` people or channels besides its usual destination, and
+    ``frequency`` "each" (every time, today's behaviour) or "off": the output's broadcast stops — no stand-up
+    digest; a decided change tells only its requester (not the informed); an escalation still climbs owner →
+    leads but posts nothing in the escalation channel — and ``also_to`` gets nothing either."""
+
+    also_to: Destinations = ()
+    frequency: EachOrOff = "each"
+
+
+class OnSchedule(Section):
+    """A scheduled report (the status report, the portfolio digest), on its own schedule's day and time:
+    ``also_to`` people or channels besides its channel, and ``frequency``: "weekly" (today's behaviour),
+    "biweekly" (the even weeks counted from Monday 5 January 1970 in the program's timezone, so every
+    process agrees which weeks), "monthly" (the first such weekday of each month) or "off"."""
+
+    also_to: Destinations = ()
+    frequency: Scheduled = "weekly"
+
+
+class CommunicationPlan(Section):
+    """Which output goes where and how often (bot/services/communication_plan.py reads it; `/tpm stakeholders`
+    edits it). Each output still goes to its usual destination — the digest channel of `/standup setup`, the
+    status report's channel, the portfolio digest's channel, the escalation channel, the informed — and
+    also to ``also_to``. Nothing set: exactly what each output did before the plan."""
+
+    digest: EachTime = EachTime()
+    status_report: OnSchedule = OnSchedule()
+    portfolio: OnSchedule = OnSchedule()
+    change_outcomes: EachTime = EachTime()
+    escalations: EachTime = EachTime()
+
+
 class ProgramSettings(Section):
     blockers: BlockerSettings = BlockerSettings()
     escalations: EscalationSettings = EscalationSettings()
@@ -125,6 +164,7 @@ class ProgramSettings(Section):
     sprints: SprintSettings = SprintSettings()
     portfolio: PortfolioSettings = PortfolioSettings()
     stakeholders: StakeholderSettings = StakeholderSettings()
+    communication: CommunicationPlan = CommunicationPlan()
 
 
 SECTIONS = tuple(ProgramSettings.model_fields)

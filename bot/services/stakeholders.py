@@ -3,7 +3,8 @@ who is consulted, and who is informed. Kept as the `stakeholders` section of the
 settings (bot/services/program_settings.py); `/tpm stakeholders` edits it.
 
 `approvers(program)` is the program's leads until a lead names approvers; `informed(program)` the
-people and channels told of every decided change request."""
+people and channels told of every decided change request. The same modal edits the communication plan
+(bot/services/communication_plan.py): the form carries both, and one save stores both sections."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.services import communication_plan
+from bot.services.communication_plan import Route
 from bot.services.errors import NotAllowed
 from bot.services.program_settings import StakeholderSettings, settings_of, update_settings
 from storage.models import Program
@@ -33,6 +36,14 @@ def approvers(program: Program) -> list[str]:
 def informed(program: Program) -> list[str]:
     """People (user ids) and channels (channel ids) told of every decided change request."""
     return list(stakeholders_of(program).informed)
+
+
+def decided_notice_targets(program: Program, requester: str) -> list[str]:
+    """Who is told that a change request was decided: its requester, and unless the communication plan has
+    change outcomes off, the informed and the plan's destinations for them."""
+    told = ([*informed(program), *communication_plan.also_to(program, "change_outcomes")]
+            if communication_plan.sends(program, "change_outcomes") else [])
+    return list(dict.fromkeys([requester, *told]))
 
 
 def schedule_needs_approval(program: Program) -> bool:
@@ -60,6 +71,7 @@ class StakeholderForm:
     informed_channels: tuple[str, ...] = ()
     approval: str = "all"
     schedule_needs_approval: bool = False
+    plan: dict[str, Route] = field(default_factory=dict)  # the communication plan, by output
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -68,7 +80,13 @@ def form_of(program: Program) -> StakeholderForm:
     return StakeholderForm(sponsor=s.sponsor, approvers=s.approvers, consulted=s.consulted,
                            informed_people=tuple(c for c in s.informed if c[0] in "UW"),
                            informed_channels=tuple(c for c in s.informed if c[0] not in "UW"), approval=s.approval,
-                           schedule_needs_approval=s.schedule_needs_approval)
+                           schedule_needs_approval=s.schedule_needs_approval,
+                           plan=communication_plan.routes_of(program))
+
+
+def plan_field(output: str, part: str) -> str:
+    """The form field name of one part (people, channels, frequency) of one output's row of the plan."""
+    return f"plan.{output}.{part}"
 
 
 def field_errors(form: StakeholderForm) -> dict[str, str]:
@@ -79,6 +97,8 @@ def field_errors(form: StakeholderForm) -> dict[str, str]:
             errors[name] = f"Choose at most {MAX_PEOPLE} (there are {len(getattr(form, name))})."
     if form.approval not in POLICIES:
         errors["approval"] = "Choose all, any one, or a majority."
+    for (output, part), said in communication_plan.route_errors(form.plan).items():
+        errors[plan_field(output, part)] = said
     return errors
 
 
@@ -91,6 +111,8 @@ def ensure_lead(program: Program, user_id: str) -> None:
 def save_stakeholders(*, session: Session, program: Program, form: StakeholderForm, actor: str,
                       now: datetime) -> Program:
     ensure_lead(program, actor)
+    update_settings(session=session, program=program, section="communication", now=now,
+                    **communication_plan.plan_fields(form.plan))
     return update_settings(session=session, program=program, section="stakeholders", now=now,
                            sponsor=form.sponsor, approvers=list(dict.fromkeys(form.approvers)),
                            consulted=list(dict.fromkeys(form.consulted)),
@@ -110,4 +132,5 @@ def describe(program: Program) -> str:
                       f"*Approvers*{named}: {names(approvers(program))} — {POLICIES[s.approval]} must approve",
                       f"*Consulted*: {names(s.consulted)}", f"*Informed*: {names(s.informed)}",
                       "*Schedule changes*: " + ("a move past a milestone's baseline needs an approved change request"
-                                                if s.schedule_needs_approval else "leads and owners move milestones")])
+                                                if s.schedule_needs_approval else "leads and owners move milestones"),
+                      "*Communication plan*", communication_plan.describe_plan(program)])

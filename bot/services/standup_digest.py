@@ -1,5 +1,8 @@
 """The stand-up digest: one message per run. The first post goes through the outbound queue under the
-run's key (so the schedule, `/digest` and a restart can never post it twice); later changes edit it."""
+run's key (so the schedule, `/digest` and a restart can never post it twice); later changes edit it. A
+copy goes to each person (a DM) and channel the communication plan also sends the digest to, once, under the
+run's key and theirs (bot/services/communication_plan.py): a snapshot as of the cutoff, not edited, and
+without the digest's metadata, so replies there are not taken as the program's stand-up thread."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.blocks.standups import build_digest, digest_text
+from bot.services.communication_plan import also_to, extra_key
 from bot.services.standups import run_state
 from storage.models import OutboundMessage, Program
 from storage.outbox import by_key, enqueue
@@ -29,12 +33,18 @@ def digest_payload(*, session: Session, program: Program, run: StandupRun, now: 
 
 def queue_digest(*, session: Session, program: Program, run: StandupRun, now: datetime,
                  occurrence_id: int | None = None) -> OutboundMessage | None:
-    """Queue the run's digest unless it already is (or was sent); returns the queued row or None."""
-    payload = {**digest_payload(session=session, program=program, run=run, now=now),
-               "metadata": {"event_type": DIGEST_EVENT, "event_payload": {"run_id": run.id}}}
-    return enqueue(session=session, key=digest_key(run), team_id=program.team_id, method="chat.postMessage",
-                   payload=payload, now=now,
-                   occurrence_id=occurrence_id, program_id=program.id)
+    """Queue the run's digest unless it already is (or was sent), and its copies for the plan's destinations;
+    returns the queued row (of the digest itself) or None."""
+    plain = digest_payload(session=session, program=program, run=run, now=now)
+    payload = {**plain, "metadata": {"event_type": DIGEST_EVENT, "event_payload": {"run_id": run.id}}}
+    queued = enqueue(session=session, key=digest_key(run), team_id=program.team_id, method="chat.postMessage",
+                     payload=payload, now=now,
+                     occurrence_id=occurrence_id, program_id=program.id)
+    for target in also_to(program, "digest", besides=(plain["channel"],)):
+        enqueue(session=session, key=extra_key(digest_key(run), target), team_id=program.team_id,
+                method="chat.postMessage", payload={**plain, "channel": target}, now=now,
+                occurrence_id=occurrence_id, program_id=program.id)
+    return queued
 
 
 def posted_digest(*, session: Session, run: StandupRun) -> OutboundMessage | None:

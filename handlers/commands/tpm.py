@@ -83,7 +83,8 @@ def tpm_charter(call: CommandCall) -> None:
 
 
 @router.sub("stakeholders", usage="/tpm stakeholders",
-            summary="sponsor, approvers of change requests (all, any or a majority), consulted, informed; leads edit")
+            summary="sponsor, approvers of change requests (all, any or a majority), consulted, informed, and the "
+                    "communication plan (which output goes where, how often); leads edit")
 def tpm_stakeholders(call: CommandCall) -> None:
     stakeholders_command(call)
 
