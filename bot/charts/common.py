@@ -93,7 +93,8 @@ def month_ticks(axes: Any, start: date, end: date) -> None:
 def png_bytes(figure: Any, colours: int = 96) -> bytes:
     """The figure as a small PNG: drawn once on its Agg canvas, reduced to a palette of ``colours`` (flat
     charts need few; anti-aliased edges keep enough shades to look smooth), with no timestamp or software
-    tag in it, so the same picture gives the same bytes."""
+    tag in it, so the same picture gives the same bytes. zlib level 3: measured on the 30-milestone roadmap,
+    41 ms and 77 KB against level 7's 59 ms and 61 KB — the size target is 200 KB, the time one is tight."""
     from io import BytesIO
 
     from PIL import Image
@@ -104,7 +105,7 @@ def png_bytes(figure: Any, colours: int = 96) -> bytes:
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     image = image.quantize(colors=colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = BytesIO()
-    image.save(buffer, format="PNG", compress_level=7)
+    image.save(buffer, format="PNG", compress_level=3)
     return buffer.getvalue()
 
 
