@@ -9,7 +9,7 @@ import json
 
 from bot.blocks.kit import context, plain_text, section
 from bot.blocks.records import actions, button
-from bot.blocks.text import mrkdwn, slack_date
+from bot.blocks.text import deadline, mrkdwn, slack_date
 from bot.records.kinds.dependency import STATE_ICON, State, asked_of_text, instant, state_of
 from storage.models import Program
 from storage.raid_models import Item
@@ -32,11 +32,11 @@ MAX_LIST = 40
 def _dates(item: Item, tz: str) -> list[str]:
     lines = []
     if requested := instant(item, "requested"):
-        lines.append(f"*Needed by*\n{slack_date(requested, tz)}")
+        lines.append(f"*Needed by*\n{deadline(requested, tz)}")
     if committed := instant(item, "committed"):
-        lines.append(f"*Committed for*\n{slack_date(committed, tz)}")
+        lines.append(f"*Committed for*\n{deadline(committed, tz)}")
     if state_of(item) == State.COUNTERED and (proposed := instant(item, "proposed")):
-        lines.append(f"*Proposed instead*\n{slack_date(proposed, tz)}")
+        lines.append(f"*Proposed instead*\n{deadline(proposed, tz)}")
     return lines
 
 
@@ -119,7 +119,7 @@ def dependency_line(item: Item, program: Program, tz: str, incoming: bool) -> st
     at = instant(item, "committed") or instant(item, "requested") or item.due_at
     who = f"asked by {mrkdwn(program.name, 80)} (<@{item.reporter_id}>)" if incoming else f"from {asked_of_text(item)}"
     return (f"{STATE_ICON[state]} *{item.key}* {mrkdwn(item.title, 200)} — {who}, {state.value}, "
-            f"{'committed for' if instant(item, 'committed') else 'needed by'} {slack_date(at, tz)}")
+            f"{'committed for' if instant(item, 'committed') else 'needed by'} {deadline(at, tz)}")
 
 
 def dependency_list(incoming: list[tuple[Item, Program]], outgoing: list[tuple[Item, Program]], tz: str,

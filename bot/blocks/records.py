@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 
 from bot.blocks.kit import context, plain_text, section
-from bot.blocks.text import mrkdwn, slack_date
+from bot.blocks.text import deadline, mrkdwn, slack_date
 from bot.ids import Action
 from bot.records.registry import spec_of
 from bot.records.spec import OPEN, FieldSpec, KindSpec
@@ -36,7 +36,7 @@ def fact_value(item: Item, value: str, tz: str) -> str:
     how, _, attr = value.partition(":")
     if how == "date" and attr:
         at = getattr(item, attr)
-        return slack_date(at, tz) if at else "none"
+        return deadline(at, tz) if at else "none"
     if how == "text" and attr:
         raw = (item.details or {}).get(attr.split(".", 1)[1], "") if attr.startswith("details.") else getattr(item, attr)
         return mrkdwn(str(raw or ""), 1800)

@@ -88,6 +88,19 @@ def channel(channel_id: str) -> str:
     return f"<#{channel_id}>"
 
 
+def deadline(at, tz: str) -> str:
+    """A due date. A date typed without a time is stored as the end of that day in the author's zone
+    (23:59:59); shown as `<!date^…>` it would read as the next day to everyone east of them ("by Dec 10"
+    from Los Angeles is Dec 11 in London). So when ``at`` is the end of a day in ``tz`` it is written as that
+    calendar day, the day the author meant, for every reader; any other instant as ``slack_date``."""
+    from bot.services.timezones import zone
+
+    local = at.astimezone(zone(tz))
+    if (local.hour, local.minute, local.second) == (23, 59, 59):
+        return f"{local:%a} {local.day} {local:%b %Y}"
+    return slack_date(at, tz)
+
+
 def slack_date(at, tz: str) -> str:
     """A date each reader sees in their own zone (`<!date^…>`), with the fallback written in ``tz``."""
     from bot.services.timezones import zone
