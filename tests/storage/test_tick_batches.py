@@ -57,10 +57,10 @@ def test_a_digest_that_fails_in_a_batch_is_rolled_back_alone_and_runs_next_tick(
     deps = Deps(Settings(_env_file=None), engine, FixedClock(TICK))
     compose = standup_digest.build_digest
 
-    def failing(name, day, state):
+    def failing(name, day, state, **more):
         if name == "program 2":
             raise RuntimeError("composing failed")
-        return compose(name, day, state)
+        return compose(name, day, state, **more)
 
     monkeypatch.setattr(standup_digest, "build_digest", failing)
     report = run_due(deps, TICK)
