@@ -25,8 +25,10 @@ bench: $(STAMP)  ## every benchmark, each against a baseline measured in the sam
 	$(BIN)/python -m bench.raid
 	$(BIN)/python -m bench.standups
 	$(BIN)/python -m bench.busiest_tick
+	$(BIN)/python -m bench.busiest_tick --dependencies 20
 	$(BIN)/python -m bench.portfolio
 	$(BIN)/python -m bench.e2e
+	$(BIN)/python -m bench.handshake
 	$(BIN)/python -m bench.charts
 
 manifest: $(STAMP)  ## regenerate manifest.json and COMMANDS.md from the code

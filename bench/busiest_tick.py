@@ -2,6 +2,7 @@
 meeting agenda due in the same minute, plus the escalation sweep.
 
     python -m bench.busiest_tick [--programs 500] [--members 20] [--days 90] [--database-url URL]
+                                 [--dependencies 20]
 
 Data: programs × members × days of stand-up history (500 × 20 × 90 = 900k answers), 60 RAID items a
 program (30k), half of them closed, 20 milestones a program (10k; a quarter done, some slipped, each after
@@ -14,6 +15,12 @@ notifier's job, measured elsewhere).
 Targets (issue 5): the tick <= 5 s, peak memory <= 400 MB, and a per-program query count that does not
 grow with history. Baseline, measured in the same run: the same tick over the same programs with one
 day of history. Each tick runs in a fresh process, so its peak RSS is its own.
+
+``--dependencies N`` (issue 14): besides, N open dependencies a program, each asked of another program
+picked at random (requested, accepted or with another date proposed; a third unanswered for days, a
+tenth past their committed date, so the tick's sweep escalates them and tells the side asked), shown in
+both programs' digests, agendas and reports. Targets: the tick <= 5 s, statements per program constant,
+<= 400 MB. Baseline, in the same run: the same tick over a copy of the same data without dependencies.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from scheduled.tick import run_due
 from storage.engine import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.agenda_models import Agenda, Meeting
+from storage.dependency_models import DependencyParty
 from storage.escalation_models import Escalation
 from storage.models import Member, OutboundMessage, Program, Workspace
 from storage.raid_models import Item, ItemCounter, ItemEvent
@@ -66,7 +74,76 @@ def _chunks(connection, table, rows):
         connection.execute(insert(table), rows[i:i + CHUNK])
 
 
-def build(url: str, programs: int, members: int, days: int, seed: int = 7, milestones: int = 20) -> None:
+def build(url: str, programs: int, members: int, days: int, seed: int = 7, milestones: int = 20,
+          dependencies: int = 0) -> None:
+    """The data (``data``), ``dependencies`` open dependencies a program, and the steady state (``warm``)."""
+    data(url, programs, members, days, seed, milestones)
+    if dependencies:
+        add_dependencies(url, programs, dependencies, seed)
+    warm(url)
+
+
+def add_dependencies(url: str, programs: int, per_program: int, seed: int = 7) -> int:
+    """``per_program`` open dependencies in each program, each asked of another program at random, stored as
+    the handshake stores them (the record in the asking program, its `dependency_party` row); returns how
+    many. States: half requested (a third of all waiting 3-10 days: unanswered, escalated by the sweep),
+    a third accepted (a tenth of all past the date committed to), the rest with another date proposed."""
+    rng = random.Random(seed + 14)
+    t0 = datetime(2026, 12, 4, 8, tzinfo=timezone.utc)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        item_id = connection.execute(select(Item.id).order_by(Item.id.desc()).limit(1)).scalar() or 0
+        items, parties, events = [], [], []
+        for p in range(programs):
+            for n in range(1, per_program + 1):
+                item_id += 1
+                q = rng.choice([other for other in range(programs) if other != p]) if programs > 1 else p
+                pick = rng.random()
+                created = t0 - timedelta(days=rng.randint(3, 10) if pick < 1 / 3 else rng.randint(0, 1), hours=1)
+                requested = t0 + timedelta(days=rng.randint(-3, 30))
+                details = {"state": "requested", "requested": requested.isoformat(),
+                           "asked_of": {"channel": f"C{q:05d}", "program_id": q + 1, "name": f"program {q}"},
+                           "waiting_since": created.isoformat(), "step": 0, "handled": [], "card_to": ["U0LEAD"]}
+                due = requested
+                if pick >= 0.5:
+                    answered = created + timedelta(hours=rng.randint(1, 20))
+                    details.update(step=1, answered=True, answered_at=answered.isoformat(), waiting_since=answered.isoformat())
+                    if pick < 0.5 + 1 / 3:
+                        due = t0 - timedelta(days=1) if pick < 0.6 else requested + timedelta(days=2)
+                        details.update(state="accepted", committed=due.isoformat(), proposed=None)
+                    else:
+                        details.update(state="countered", proposed=(requested + timedelta(days=7)).isoformat())
+                items.append({
+                    "id": item_id, "program_id": p + 1, "kind": "dependency", "number": n, "key": f"D-{n}",
+                    "title": f"dependency {n} of program {p} on program {q}", "details": details, "version": 0,
+                    "owner_id": "U0LEAD", "reporter_id": "U0LEAD", "status": "open", "mitigation": "",
+                    "severity": None, "probability": None, "impact": None, "due_at": due, "review_at": None,
+                    "source_link": "", "message_channel": None, "message_ts": None, "close_note": "",
+                    "closed_by": None, "created_at": created, "updated_at": created, "closed_at": None})
+                parties.append({"item_id": item_id, "team_id": "T", "requester_program_id": p + 1,
+                                "provider_program_id": q + 1, "provider_user_id": None})
+                events.append({"item_id": item_id, "actor_id": "U0LEAD", "action": "created", "changes": {},
+                               "at": created})
+            connection.execute(insert(ItemCounter.__table__), [{"program_id": p + 1, "kind": "dependency",
+                                                                 "last_number": per_program}])
+        _chunks(connection, Item.__table__, items)
+        _chunks(connection, DependencyParty.__table__, parties)
+        _chunks(connection, ItemEvent.__table__, events)
+        _move_sequences(connection)
+    engine.dispose()
+    return len(items)
+
+
+def _move_sequences(connection) -> None:
+    if connection.dialect.name == "postgresql":  # rows were given ids: move the sequences past them
+        for table in SQLModel.metadata.sorted_tables:
+            if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)")
+
+
+def data(url: str, programs: int, members: int, days: int, seed: int = 7, milestones: int = 20) -> None:
     rng = random.Random(seed)
     engine = make_engine(url)
     upgrade(engine)
@@ -203,12 +280,12 @@ def build(url: str, programs: int, members: int, days: int, seed: int = 7, miles
         _chunks(connection, Agenda.__table__, agendas)
         _chunks(connection, Item.__table__, items)
         _chunks(connection, ItemEvent.__table__, events)
-        if connection.dialect.name == "postgresql":  # rows above were given ids: move the sequences past them
-            for table in SQLModel.metadata.sorted_tables:
-                if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
-                    connection.exec_driver_sql(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)")
+        _move_sequences(connection)
+    engine.dispose()
+
+
+def warm(url: str) -> None:
+    engine = make_engine(url)
     # Steady state: the escalations of the old items were opened by earlier sweeps, not by the measured tick.
     warm = time.process_time()
     run_due(Deps(Settings(_env_file=None), engine, FixedClock(TICK - timedelta(minutes=5))),
@@ -250,25 +327,27 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=20)
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--milestones", type=int, default=20, help="milestones a program (a quarter done)")
+    parser.add_argument("--dependencies", type=int, default=0,
+                        help="open dependencies a program, between random pairs; the baseline is then the same "
+                             "tick over the same data without them")
     parser.add_argument("--database-url", default="", help="an empty PostgreSQL database (default: SQLite files)")
     parser.add_argument("--tick", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.tick:
         print(json.dumps(tick(args.tick)))
         return 0
-    with tempfile.TemporaryDirectory() as data:
+    if args.dependencies:
+        return with_dependencies(args)
+    with tempfile.TemporaryDirectory() as data_dir:
         results = {}
         runs = [("baseline, 1 day of history", 1)] if not args.database_url else []
         for label, days in [*runs, (f"{args.days} days of history", args.days)]:
-            url = args.database_url or f"sqlite:///{data}/{days}.db"
+            url = args.database_url or f"sqlite:///{data_dir}/{days}.db"
             began = time.perf_counter()
             build(url, args.programs, args.members, days, milestones=args.milestones)
             built = time.perf_counter() - began
             results[label] = result = measure(url)
-            per_program = result["statements"] / args.programs
-            print(f"{label}: built in {built:.0f} s; busiest tick {result['wall']:.2f} s wall, {result['cpu']:.2f} s "
-                  f"CPU, {result['queued']} messages queued {result['ran']}, failed {result['failed']}, "
-                  f"{result['statements']} statements ({per_program:.1f} per program), peak {result['peak_mb']:.0f} MB")
+            _print(label, f"built in {built:.0f} s", result, args.programs)
         full = results[f"{args.days} days of history"]
         base = results.get("baseline, 1 day of history")  # none on a given PostgreSQL database
         if base:
@@ -277,6 +356,48 @@ def main() -> int:
         print(f"targets: tick <= 5 s: {'met' if full['wall'] <= 5 else 'NOT met'}; peak <= 400 MB: "
               f"{'met' if full['peak_mb'] <= 400 else 'NOT met'}; statements per program do not grow with history: "
               f"{'met' if base is None or full['statements'] <= base['statements'] else 'NOT met'}")
+    return 0
+
+
+def _print(label: str, built: str, result: dict, programs: int) -> None:
+    print(f"{label}: {built}; busiest tick {result['wall']:.2f} s wall, {result['cpu']:.2f} s CPU, "
+          f"{result['queued']} messages queued {result['ran']}, failed {result['failed']}, {result['statements']} "
+          f"statements ({result['statements'] / programs:.1f} per program), peak {result['peak_mb']:.0f} MB",
+          flush=True)
+
+
+def with_dependencies(args) -> int:
+    """The busiest tick over the data with ``--dependencies`` a program, against the same tick over a copy of
+    the same data without them (SQLite: the file copied before they are added; on a given PostgreSQL
+    database only the run with dependencies)."""
+    import shutil
+
+    label = f"{args.dependencies} open dependencies a program"
+    with tempfile.TemporaryDirectory() as data_dir:
+        began = time.perf_counter()
+        if args.database_url:
+            urls = {label: args.database_url}
+            data(args.database_url, args.programs, args.members, args.days, milestones=args.milestones)
+        else:
+            urls = {"baseline, no dependencies": f"sqlite:///{data_dir}/base.db", label: f"sqlite:///{data_dir}/deps.db"}
+            data(urls["baseline, no dependencies"], args.programs, args.members, args.days, milestones=args.milestones)
+            shutil.copyfile(f"{data_dir}/base.db", f"{data_dir}/deps.db")
+        added = add_dependencies(urls[label], args.programs, args.dependencies)
+        for url in urls.values():
+            warm(url)
+        built = f"built in {time.perf_counter() - began:.0f} s ({args.days} days of history, {added} dependencies)"
+        results = {}
+        for name, url in urls.items():
+            results[name] = measure(url)
+            _print(name, built, results[name], args.programs)
+    full, base = results[label], results.get("baseline, no dependencies")
+    if base:
+        print(f"ratio to the baseline without dependencies: time {full['wall'] / base['wall']:.2f}x, statements "
+              f"{full['statements'] / base['statements']:.2f}x ({full['statements'] - base['statements']:+d}), "
+              f"memory {full['peak_mb'] / base['peak_mb']:.2f}x")
+    print(f"targets: tick <= 5 s: {'met' if full['wall'] <= 5 else 'NOT met'}; peak <= 400 MB: "
+          f"{'met' if full['peak_mb'] <= 400 else 'NOT met'}; statements per program constant: see "
+          f"tests/storage/test_tick_batches.py (2 vs 6 programs, with dependencies)")
     return 0
 
 

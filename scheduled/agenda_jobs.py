@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from bot.deps import Deps
 from bot.services.agendas import (
-    AGENDA_ITEM_KINDS, MEETING_KINDS, agenda_key, agenda_payload, posted_at, queue_agenda, sprint_window,
+    AGENDA_ITEM_KINDS, MEETING_KINDS, agenda_key, agenda_payload, posted_at, queue_agenda, read_ahead_dependencies,
+    sprint_window,
 )
 from bot.services.meetings import occurrences
 from scheduled.jobs import Due, hold
@@ -47,6 +48,7 @@ class AgendaPosts:
         read_ahead_keys(session=session, keys=[agenda_key(agenda) for agenda in agendas])
         read_ahead_open_items(session=session, program_ids=sorted({m.program_id for m, _ in meetings}),
                               kinds=AGENDA_ITEM_KINDS)
+        read_ahead_dependencies(session=session, occurrences=meetings)
         windows = []  # planning and retro agendas: their sprint's records
         for meeting, occurs_at in meetings:
             program = session.get(Program, meeting.program_id)

@@ -14,7 +14,7 @@ from bot.deps import Deps
 from bot.services.communication_plan import sends
 from bot.services.holidays_calendar import is_holiday
 from bot.services.recurrence import daily_instants, may_occur_in
-from bot.services.standup_digest import digest_key, queue_digest
+from bot.services.standup_digest import digest_key, queue_digest, read_ahead_dependencies
 from bot.services.standups import current_answers, ensure_run, parse_hhmm, read_ahead_runs
 from bot.services.timezones import zone
 from scheduled.jobs import Due, hold
@@ -177,8 +177,8 @@ class StandupDigests:
         return found
 
     def prefetch(self, session: Session, deps: Deps, items: list[Due]) -> None:
-        """Read (or create) the digests' runs, with their answers, who is away and whether each digest is
-        queued already, for all of ``items`` at once (storage.read_ahead)."""
+        """Read (or create) the digests' runs, with their answers, who is away, whether each digest is
+        queued already and the programs' open dependencies, for all of ``items`` at once (storage.read_ahead)."""
         runs = []
         for item in items:
             program = session.get(Program, item.data["program_id"])
@@ -187,6 +187,7 @@ class StandupDigests:
                 runs.append((program, config, date.fromisoformat(item.data["day"])))
         read_ahead_keys(session=session, keys=[digest_key(run) for run in read_ahead_runs(
             session=session, runs=runs, now=deps.clock.now())])
+        read_ahead_dependencies(session=session, runs=[(program, day.isoformat()) for program, _, day in runs])
 
     def run(self, session: Session, deps: Deps, occurrence: Occurrence, due: Due) -> None:
         program = session.get(Program, due.data["program_id"])

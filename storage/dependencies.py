@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from storage.dependency_models import DependencyParty
 from storage.models import Program
-from storage.raid_models import Item
+from storage.raid_models import ITEM_COLUMNS, Item, ItemRow
 
 
 def add_party(*, session: Session, party: DependencyParty) -> DependencyParty:
@@ -54,6 +54,30 @@ def open_asked_of_programs(*, session: Session, program_ids: list[int]) -> dict[
                         .order_by(Item.created_at, Item.id))
     for item, requester, provider in rows:
         out.setdefault(provider, []).append((item, requester))
+    return out
+
+
+def open_both_ways(*, session: Session, program_ids: list[int]
+                   ) -> dict[int, tuple[list[ItemRow], list[tuple[ItemRow, Program]]]]:
+    """For each of these programs, its open dependencies both ways — (those it asked for, those asked of
+    it with the program asking) — each oldest first, as read-only rows (`ItemRow`): one query for any number
+    of programs (a tick's digests or agendas)."""
+    out: dict[int, tuple[list[ItemRow], list[tuple[ItemRow, Program]]]] = {p: ([], []) for p in program_ids}
+    if not program_ids:
+        return out
+    rows = session.exec(select(*ITEM_COLUMNS, Program, DependencyParty.provider_program_id)
+                        .join(DependencyParty, DependencyParty.item_id == Item.id)
+                        .join(Program, Program.id == Item.program_id)
+                        .where(Item.status == "open", or_(Item.program_id.in_(program_ids),
+                                                          DependencyParty.provider_program_id.in_(program_ids)))
+                        .order_by(Item.created_at, Item.id))
+    width = len(ITEM_COLUMNS)
+    for row in rows:
+        item, requester, provider = ItemRow._make(row[:width]), row[width], row[width + 1]
+        if item.program_id in out:
+            out[item.program_id][0].append(item)
+        if provider in out:
+            out[provider][1].append((item, requester))
     return out
 
 

@@ -60,6 +60,11 @@ def set_archived(*, session: Session, program_id: int, archived_at: datetime | N
     return program
 
 
+def programs_by_id(*, session: Session, program_ids: list[int]) -> dict[int, Program]:
+    """These programs, by id: one query for any number (none if all are in the session already)."""
+    return {p.id: p for p in session.exec(select(Program).where(Program.id.in_(sorted(set(program_ids)) or [0])))}
+
+
 def programs_in(*, session: Session, team_id: str) -> list[Program]:
     return list(session.exec(select(Program).where(Program.team_id == team_id).order_by(Program.id)))
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.blocks import kit
 from bot.blocks import home
+from bot.blocks.dependencies import open_dependencies_text
 from bot.blocks.home import item_line
 from bot.blocks.milestones import milestone_line
 from bot.blocks.raid import local_date
@@ -101,6 +102,7 @@ def build_agenda(content: AgendaContent) -> list[dict]:
         _section(fit_lines("*Milestones* (due in the next two weeks, or slipping)",
                            [milestone_line(m, content.assessed[m.id], content.program) for m in content.milestones],
                            "None due or slipping.")),
+        *_dependencies(content),
         *_action_rows("*Action items from last meeting*", content.last_actions, tz, ACTION_ROWS["last"],
                       "None recorded."),
         *_action_rows("*Carry-over* (still open from earlier meetings)", content.carry_over, tz,
@@ -116,6 +118,15 @@ def build_agenda(content: AgendaContent) -> list[dict]:
         f"<@{u}>" for u in ((d.details or {}).get("deciders") or [d.owner_id]))) for d in content.decisions]
     blocks.append(_section(fit_lines("*Decisions*", decisions, "None yet: reply `decision: …` in the thread.")))
     return blocks
+
+
+def _dependencies(content: AgendaContent) -> list[kit.Block]:
+    """The program's open dependencies both ways, when it has any (one section)."""
+    found = content.dependencies
+    if not found:
+        return []
+    return [_section(open_dependencies_text(found.waiting_on, found.asked_of_us, content.program, content.timezone,
+                                            SECTION_LIMIT))]
 
 
 def _sprint_sections(content: AgendaContent) -> list[kit.Block]:

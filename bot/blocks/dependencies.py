@@ -171,3 +171,38 @@ def request_modal(channel_id: str) -> dict:
                 field(MILESTONE_BLOCK, "For milestone", {"type": "plain_text_input", "action_id": MILESTONE_INPUT,
                                                          "max_length": 12, "placeholder": plain_text("M-2")}, True),
             ]}
+
+
+SHORT_LIST = 5  # a digest's or an agenda's Dependencies part: at most this many lines each way
+SHORT_MAX = 3000  # one section's text
+
+
+def open_dependencies_text(waiting_on: list, asked_of_us: list[tuple[Item, Program]], program: Program,
+                           tz: str, limit: int = SHORT_MAX) -> str:
+    """The short Dependencies part of a digest or an agenda (one section's mrkdwn): what the program waits
+    on and what others asked of it, each line key, what, the other side, state and date (the status
+    report's `dependency_line`: of another program's request only what its requester wrote), at most
+    SHORT_LIST a side, then "…and N more", within ``limit`` characters."""
+    parts = [("We wait on", [(i, program, False) for i in waiting_on]),
+             ("Asked of us", [(i, asker, True) for i, asker in asked_of_us])]
+    shown = [(heading, rows) for heading, rows in parts if rows]
+    room = (limit - len("*Dependencies*")) // max(1, len(shown))
+    out = ["*Dependencies*"]
+    for heading, rows in shown:
+        out.append(_capped_lines(f"*{heading} ({len(rows)})*",
+                                 [f"• {dependency_line(item, side, tz, incoming)}" for item, side, incoming
+                                  in rows[:SHORT_LIST]], len(rows), room - 1))
+    return "\n".join(out)
+
+
+def _capped_lines(heading: str, lines: list[str], total: int, limit: int) -> str:
+    """``heading`` and whole lines within ``limit`` characters, then "…and N more" for the rest of ``total``."""
+    text, shown = heading, 0
+    for line in lines:
+        reserve = len(f"\n_…and {total - shown - 1} more_") if total - shown - 1 else 0
+        if len(text) + 1 + len(line) + reserve > limit:
+            break
+        text, shown = f"{text}\n{line}", shown + 1
+    if total > shown:
+        text += f"\n_…and {total - shown} more_"
+    return text

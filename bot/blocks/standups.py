@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks import kit
+from bot.blocks.dependencies import open_dependencies_text
 from bot.blocks.text import clip, message_text, mrkdwn
 from bot.ids import Action, Callback
 from bot.services.standups import RunState, Update
@@ -61,7 +62,9 @@ def _answer_text(answer: StandupAnswer, limit: int) -> str:
     return "\n".join(f"*{label}:* {rendered[label]}" for label, _ in given)
 
 
-def build_digest(program_name: str, day: str, state: RunState) -> list[dict]:
+def build_digest(program_name: str, day: str, state: RunState, dependencies=None, program=None) -> list[dict]:
+    """``dependencies``: the program's open ones both ways (bot/services/coordination.OpenDependencies),
+    listed in a short part after the answers when there are any."""
     answered = state.answered
     blocks = [kit.header(clip(f"Stand-up · {program_name} · {day}", 150)),
               kit.section(f"*{len(answered)}* answered · *{len(state.skipped)}* skipped · *{len(state.out)}* out · "
@@ -75,6 +78,9 @@ def build_digest(program_name: str, day: str, state: RunState) -> list[dict]:
         blocks.append(kit.section(who + _answer_text(answer, SECTION_MAX - len(who)), accessory=log))
     if len(answered) > MAX_DIGEST_PEOPLE:
         blocks.append(kit.context(f"…and {len(answered) - MAX_DIGEST_PEOPLE} more."))
+    if dependencies:  # 46 blocks at most with it
+        blocks.append(kit.section(open_dependencies_text(dependencies.waiting_on, dependencies.asked_of_us, program,
+                                                         program.timezone, SECTION_MAX)))
     blocks.append(kit.divider())
     groups = [(label, users) for label, users in
               (("Skipped", state.skipped), ("Out", sorted(state.out)), ("Missing", state.missing)) if users]

@@ -23,6 +23,7 @@ from bot.records.kinds import decision as decision_kind
 from bot.records.kinds import milestone as milestone_kind
 from bot.records.kinds.milestone import Track
 from bot.records.registry import KINDS
+from bot.services.coordination import OpenDependencies, open_dependencies, read_ahead_open
 from bot.services.milestones import Assessment, assess, slips_since, upcoming
 from bot.services.meetings import meeting_zone, next_occurrence
 from bot.services.program_settings import settings_of
@@ -48,6 +49,7 @@ AGENDA_ITEM_KINDS = ("blocker", "risk", ACTION, MILESTONE, *CONCERNING)  # the o
 MILESTONES_AHEAD = timedelta(days=14)  # milestones due within two weeks of the meeting are listed
 MEETING_KINDS = (ACTION, DECISION)  # what a meeting records in its agenda's thread
 AGENDA_EVENT = "tpmbot_agenda"
+DEPENDENCIES = "agenda.dependencies"  # what a tick's agendas read ahead (bot/services/coordination.py)
 SPRINT_MEETING = re.compile(r"\b(?:plan(?:ning)?|retro(?:spective)?s?)\b", re.I)
 
 
@@ -83,6 +85,7 @@ class AgendaContent:
     sprint: Sprint | None = None  # a planning or retro agenda's sprint
     sprint_ended: list[Item] = field(default_factory=list)  # closed in it
     sprint_due: list[Item] = field(default_factory=list)  # open and due in it
+    dependencies: OpenDependencies = field(default_factory=OpenDependencies)  # open, both ways
 
     def covered(self) -> dict:
         return {"blockers": [i.id for i in self.blockers], "risks": [i.id for i in self.risks],
@@ -106,6 +109,7 @@ def compose_agenda(*, session: Session, program: Program, meeting: Meeting, agen
                           or slips_since(m, now - timedelta(days=7))]
     content.open_risks = len(open_risks)
     content.risks = top_risks(open_risks, TOP_RISKS)
+    content.dependencies = open_dependencies(session, program, DEPENDENCIES, (meeting.id, agenda.occurs_at))
     previous = store.previous_agenda(session=session, agenda=agenda)
     linked = store.records_of(session=session, program_id=program.id, kinds=MEETING_KINDS,
                               agendas=[a for a in (previous, None if new else agenda) if a is not None])
@@ -135,6 +139,12 @@ def compose_agenda(*, session: Session, program: Program, meeting: Meeting, agen
         content.sprint_ended = sorted((i for i in found if not i.is_open), key=lambda i: i.closed_at)
         content.sprint_due = sorted((i for i in found if i.is_open), key=lambda i: i.due_at)
     return content
+
+
+def read_ahead_dependencies(*, session: Session, occurrences: list[tuple[Meeting, datetime]]) -> None:
+    """The open dependencies of a batch of agendas' programs — (meeting, occurs at) each — with one query."""
+    read_ahead_open(session=session, what=DEPENDENCIES,
+                    occasions=[((meeting.id, occurs_at), meeting.program_id) for meeting, occurs_at in occurrences])
 
 
 def is_sprint_meeting(name: str) -> bool:

@@ -8,6 +8,7 @@ tick's reports; so it costs the same after a year as after a week."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -61,6 +62,42 @@ def incoming(session: Session, program: Program) -> list[tuple[Item, Program]]:
     if rows is MISSING:
         rows = store.open_asked_of_programs(session=session, program_ids=[program.id]).get(program.id, [])
     return rows
+
+
+@dataclass(frozen=True)
+class OpenDependencies:
+    """A program's open dependencies both ways, for the digest and the agenda: what it waits on (asked by
+    it, soonest due first) and what other programs asked of it (oldest first, with the program asking).
+    What another program asked is shown with only what its requester wrote — the same rule as the status
+    report's (bot/blocks/dependencies.dependency_line) — never its other records."""
+
+    waiting_on: list = field(default_factory=list)
+    asked_of_us: list[tuple[Item, Program]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.waiting_on or self.asked_of_us)
+
+
+def _open_dependencies(waiting_on: list, asked_of_us: list[tuple[Item, Program]]) -> OpenDependencies:
+    return OpenDependencies(sorted(waiting_on, key=lambda i: (i.due_at is None, i.due_at.timestamp() if i.due_at
+                                                               else 0, i.number)), list(asked_of_us))
+
+
+def read_ahead_open(*, session: Session, what: str, occasions: list[tuple[Hashable, int]]) -> None:
+    """For each (key, program id) of a batch — a tick's digests (``what`` names which surface): the
+    program's open dependencies both ways, left under (what, key) for `open_dependencies` to take; one
+    query for the whole batch, whatever the number of programs."""
+    found = store.open_both_ways(session=session, program_ids=sorted({pid for _, pid in occasions}))
+    for key, program_id in occasions:
+        stash(session, what, key, _open_dependencies(*found.get(program_id, ([], []))))
+
+
+def open_dependencies(session: Session, program: Program, what: str, key: Hashable) -> OpenDependencies:
+    """What `read_ahead_open` left for (what, key), or one query of its own."""
+    read = take(session, what, key)
+    if read is MISSING:
+        read = _open_dependencies(*store.open_both_ways(session=session, program_ids=[program.id])[program.id])
+    return read
 
 
 def change_kpis(recent: list, now: datetime) -> ChangeKpis:

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.blocks.standups import build_digest, digest_text
 from bot.services.communication_plan import also_to, extra_key
+from bot.services.coordination import open_dependencies, read_ahead_open
 from bot.services.standups import run_state
 from storage.models import OutboundMessage, Program
 from storage.outbox import by_key, enqueue
@@ -19,6 +20,7 @@ from storage.standup_models import StandupRun
 
 
 DIGEST_EVENT = "tpmbot_standup_digest"  # its thread takes `blocker:`, `action:`, … replies
+DEPENDENCIES = "digest.dependencies"  # what a tick's digests read ahead (bot/services/coordination.py)
 
 
 def digest_key(run: StandupRun) -> str:
@@ -27,8 +29,15 @@ def digest_key(run: StandupRun) -> str:
 
 def digest_payload(*, session: Session, program: Program, run: StandupRun, now: datetime) -> dict:
     state = run_state(session=session, run=run, team_id=program.team_id, at=now, program=program)
+    dependencies = open_dependencies(session, program, DEPENDENCIES, (program.id, run.day))
     return {"channel": run.digest_channel or program.channel_id, "text": digest_text(program.name, run.day),
-            "blocks": build_digest(program.name, run.day, state), "unfurl_links": False}
+            "blocks": build_digest(program.name, run.day, state, dependencies=dependencies, program=program),
+            "unfurl_links": False}
+
+
+def read_ahead_dependencies(*, session: Session, runs: list[tuple[Program, str]]) -> None:
+    """The open dependencies of a batch of digests' programs — (program, run day) each — with one query."""
+    read_ahead_open(session=session, what=DEPENDENCIES, occasions=[((p.id, day), p.id) for p, day in runs])
 
 
 def queue_digest(*, session: Session, program: Program, run: StandupRun, now: datetime,

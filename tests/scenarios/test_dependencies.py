@@ -387,3 +387,90 @@ def test_a_counter_proposal_before_today_is_refused_under_its_field_and_changes_
     assert submit(slack, bot, sandbox, today, "U0CAROL").json in (None, {})  # today is fine: the modal closes
     [after] = deps_of(deps)
     assert after.details["state"] == "countered" and after.details["proposed"].startswith("2026-12-01")
+
+
+def digests(sandbox, channel):
+    return [json.dumps(c.args["blocks"], ensure_ascii=False) for c in sandbox.calls if c.method in ("chat.postMessage", "chat.update")
+            and c.args.get("channel") == channel and c.args.get("text", "").startswith("Stand-up digest")]
+
+
+def agendas(sandbox, channel):
+    return [json.dumps(c.args["blocks"], ensure_ascii=False) for c in sandbox.calls if c.method in ("chat.postMessage", "chat.update")
+            and c.args.get("channel") == channel and c.args.get("text", "").startswith("Agenda for")]
+
+
+def meetings_in_both(slack, bot, workspace):
+    """Apollo's and Payments' weekly syncs (set up by their leads), and the two programs."""
+    from tests.scenarios.test_agendas import form, set_up_meeting
+
+    set_up_meeting(slack, bot, workspace)
+    two_programs(slack, bot, workspace)
+    cmd(slack, bot, "setup", user="U0CAROL", channel=PAY, command="/agenda")
+    view = workspace.latest_view("U0CAROL", callback_id="agenda.setup.modal")
+    slack.view_submission(view, form(channel=PAY), user="U0CAROL")
+    bot.wait_idle()
+
+
+def dependencies_part(blocks: str) -> str:
+    return blocks.split("*Dependencies*")[1] if "*Dependencies*" in blocks else ""
+
+
+def test_both_programs_digests_and_agendas_list_the_dependency_while_it_is_open(slack, bot, deps, workspace,
+                                                                                 sandbox, clock):
+    from datetime import timedelta
+
+    meetings_in_both(slack, bot, workspace)
+    cmd(slack, bot, f"sandbox keys <b>now</b> from <#{PAY}|payments> by dec 10")
+    cmd(slack, bot, "a fraud review from <@U0OMAR> by dec 11")
+    [dep, other] = deps_of(deps)
+    press(slack, bot, workspace, "dependency.card.accept", dep, "U0CAROL", card_of(sandbox, workspace, "U0CAROL"))
+
+    for command, listed in (("/digest", digests), ("/agenda", agendas)):
+        cmd(slack, bot, "", command=command)
+        cmd(slack, bot, "", user="U0CAROL", channel=PAY, command=command)
+        ours, theirs = dependencies_part(listed(sandbox, APOLLO)[-1]), dependencies_part(listed(sandbox, PAY)[-1])
+        # Ours: both we wait on, soonest due first, each with what, who from, state and date.
+        assert "*We wait on (2)*" in ours and ours.index("*D-1*") < ours.index("*D-2*"), ours
+        assert "sandbox keys &lt;b&gt;now&lt;/b&gt; — from <#C0PAY>, accepted, committed for" in ours
+        assert "a fraud review — from <@U0OMAR>, requested, needed by" in ours and "Asked of us" not in ours
+        # Theirs: the one asked of Payments, with who asked; typed text escaped once, never twice.
+        assert "*Asked of us (1)*" in theirs and "*D-1* sandbox keys &lt;b&gt;now&lt;/b&gt; — asked by" in theirs
+        assert "(<@U0ALICE>), accepted" in theirs and "&amp;lt;" not in theirs and "D-2" not in theirs
+        assert "We wait on" not in theirs
+
+    cmd(slack, bot, "deliver D-1 keys are in the vault", user="U0CAROL", channel=PAY)
+    cmd(slack, bot, "cancel D-2 found another way")
+    clock.advance(timedelta(minutes=1))
+    for command, listed in (("/digest", digests), ("/agenda", agendas)):
+        cmd(slack, bot, "", command=command)
+        cmd(slack, bot, "", user="U0CAROL", channel=PAY, command=command)
+        assert "*Dependencies*" not in listed(sandbox, APOLLO)[-1] and "D-1" not in listed(sandbox, APOLLO)[-1]
+        assert "*Dependencies*" not in listed(sandbox, PAY)[-1] and "D-1" not in listed(sandbox, PAY)[-1]
+
+
+def test_a_private_programs_request_shows_only_what_its_requester_wrote(slack, bot, deps, workspace, sandbox):
+    two_programs(slack, bot, workspace)
+    secret = "C0SECRET"
+    workspace.add_channel(secret, "secret-launch", is_private=True, members=["U0ALICE"], bot_member=True)
+    cmd(slack, bot, "acquisition of a rival due dec 20", channel=secret, command="/milestone")
+    cmd(slack, bot, "the board has not signed sev:high", channel=secret, command="/blocker")
+    cmd(slack, bot, f"load-test capacity from <#{PAY}> by dec 10", channel=secret)
+    cmd(slack, bot, "", user="U0CAROL", channel=PAY, command="/digest")
+    theirs = dependencies_part(digests(sandbox, PAY)[-1])
+    assert "*Asked of us (1)*" in theirs and "*D-1* load-test capacity — asked by" in theirs
+    assert "rival" not in digests(sandbox, PAY)[-1] and "board" not in digests(sandbox, PAY)[-1]
+
+
+def test_a_program_waiting_on_many_lists_a_few_and_says_how_many_more(slack, bot, deps, workspace, sandbox):
+    two_programs(slack, bot, workspace)
+    for n in range(12):
+        cmd(slack, bot, f"piece {n:02d} {'x' * 400} from <#{PAY}> by dec {10 + n % 5}")
+    cmd(slack, bot, "", command="/digest")
+    cmd(slack, bot, "", user="U0CAROL", channel=PAY, command="/digest")
+    for channel, heading in ((APOLLO, "*We wait on (12)*"), (PAY, "*Asked of us (12)*")):
+        [post] = [c for c in sandbox.calls_to("chat.postMessage") if c.args["channel"] == channel
+                  and c.args["text"].startswith("Stand-up digest")]
+        assert post.response["ok"]  # the sandbox checks every Block Kit limit
+        [section] = [b["text"]["text"] for b in post.args["blocks"] if "*Dependencies*" in b.get("text", {}).get("text", "")]
+        assert heading in section and len(section) <= 3000 and section.count("• ") == 5
+        assert "_…and 7 more_" in section

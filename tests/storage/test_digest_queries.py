@@ -50,4 +50,4 @@ def queries_for_digest(engine, program_id: int, run_id: int) -> int:
 def test_digest_query_count_does_not_grow_with_team_or_history(engine):
     small = queries_for_digest(engine, *team(engine, "CSMALL", size=5, days=3))
     large = queries_for_digest(engine, *team(engine, "CLARGE", size=50, days=30))
-    assert small == large <= 3
+    assert small == large <= 4  # 4th: the program's open dependencies, both ways

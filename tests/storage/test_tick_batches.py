@@ -51,16 +51,49 @@ def test_the_busiest_tick_takes_as_many_statements_for_six_programs_as_for_two(e
     assert many - few <= allowed, (few, many)
 
 
+def tick_with_dependencies(url: str, programs: int) -> tuple[int, int, int, int]:
+    """The busiest tick with 5 open dependencies a program between random pairs: (statements, messages it
+    queued, escalation cards among them, dependencies the digests, agendas and reports listed)."""
+    build(url, programs, members=3, days=8, dependencies=5)
+    engine = make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            before = set(session.execute(select(OutboundMessage.id)).scalars())
+        with counting(engine) as statements:
+            report = run_due(Deps(Settings(_env_file=None), engine, FixedClock(TICK)), TICK)
+        assert report.failed == 0 and "dependency.escalated" in {kind for kind, _, _ in report.ran}  # the sweep told them
+        with session_scope(engine) as session:
+            queued = [m for m in session.execute(select(OutboundMessage)).scalars() if m.id not in before]
+        listed = sum(str(m.payload.get("blocks")).count("*D-") for m in queued
+                     if m.payload.get("text", "").startswith(("Stand-up digest", "Agenda for", "Status of")))
+        cards = sum(1 for m in queued if m.idempotency_key.startswith("escalation:"))
+        return len(statements), len(queued), cards, listed
+    finally:
+        engine.dispose()
+
+
+def test_dependencies_in_the_busiest_tick_cost_no_statement_per_program(empty_database_url, another_database_url):
+    """Digests, agendas and reports list each program's open dependencies both ways, and the sweep escalates
+    and tells the side asked: one query for a batch, however many programs."""
+    few, few_queued, few_cards, few_listed = tick_with_dependencies(empty_database_url, 2)
+    many, many_queued, many_cards, many_listed = tick_with_dependencies(another_database_url, 6)
+    assert many_listed > few_listed > 0  # both sides of each dependency, in all three
+    # Each escalation card the sweep queues is an INSERT … ON CONFLICT of its own (the sweep's, not the
+    # dependencies'); on SQLite so is every new row that needs its id (a run, an agenda, a message).
+    allowed = (2 * 4 + many_queued - few_queued) if empty_database_url.startswith("sqlite") else many_cards - few_cards
+    assert many - few <= allowed, (few, many, few_queued, many_queued, few_cards, many_cards)
+
+
 def test_a_digest_that_fails_in_a_batch_is_rolled_back_alone_and_runs_next_tick(empty_database_url, monkeypatch):
     build(empty_database_url, 4, members=3, days=3)
     engine = make_engine(empty_database_url)
     deps = Deps(Settings(_env_file=None), engine, FixedClock(TICK))
     compose = standup_digest.build_digest
 
-    def failing(name, day, state):
+    def failing(name, day, state, **more):
         if name == "program 2":
             raise RuntimeError("composing failed")
-        return compose(name, day, state)
+        return compose(name, day, state, **more)
 
     monkeypatch.setattr(standup_digest, "build_digest", failing)
     report = run_due(deps, TICK)
