@@ -110,3 +110,27 @@ class GitHubStandIn:
         if repo is None:
             return 404, {"message": "Not Found", "documentation_url": DOCS, "status": "404"}, []
         return 200, repo, [("x-ratelimit-remaining", "4999"), ("x-github-api-version-selected", "2022-11-28")]
+
+
+def workflow_run_event(repo: dict, *, run_id: int, conclusion: str | None, workflow_id: int = 7,
+                       name: str = "CI", branch: str | None = None, author_email: str = "",
+                       actor: str = "octocat", action: str = "completed") -> dict:
+    """A `workflow_run` webhook payload as GitHub sends it (the fields tpmbot reads, and their neighbours)."""
+    full_name, branch = repo["full_name"], branch or repo["default_branch"]
+    return {
+        "action": action,
+        "workflow_run": {
+            "id": run_id, "name": name, "node_id": f"WFR_{run_id}", "head_branch": branch, "head_sha": f"{run_id:040x}",
+            "path": f".github/workflows/{name.lower()}.yml", "run_number": run_id, "event": "push",
+            "status": "completed" if action == "completed" else "in_progress", "conclusion": conclusion,
+            "workflow_id": workflow_id, "html_url": f"https://github.com/{full_name}/actions/runs/{run_id}",
+            "run_attempt": 1, "triggering_actor": {"login": actor, "type": "User"}, "actor": {"login": actor},
+            "head_commit": {"id": f"{run_id:040x}", "message": "Change things",
+                            "author": {"name": actor, "email": author_email},
+                            "committer": {"name": actor, "email": author_email}},
+        },
+        "workflow": {"id": workflow_id, "name": name, "path": f".github/workflows/{name.lower()}.yml"},
+        "repository": {"id": repo["id"], "full_name": full_name, "name": repo["name"],
+                       "default_branch": repo["default_branch"], "html_url": repo["html_url"]},
+        "sender": {"login": actor, "type": "User"},
+    }

@@ -158,3 +158,24 @@ def connect(*, session: Session, program: Program, request: ConnectRequest, chec
 
 def connection_to(*, session: Session, tracker: str, target: str) -> TrackerConnection | None:
     return store.connection_to(session=session, tracker=tracker, target=target.lower() if tracker == GITHUB else target)
+
+
+# ---- webhook deliveries ---------------------------------------------------------------------------
+
+def record_delivery(*, session: Session, tracker: str, delivery_id: str, event: str, connection: TrackerConnection,
+                    body: str, now: datetime) -> int | None:
+    """Write a verified delivery down before it is answered; its id, or None for a replay (nothing to do)."""
+    return store.record_delivery(session=session, tracker=tracker, delivery_id=delivery_id, event=event,
+                                 connection_id=connection.id, body=body, now=now)
+
+
+def delivery(*, session: Session, delivery_pk: int):
+    from storage.tracker_models import TrackerDelivery
+
+    found = session.get(TrackerDelivery, delivery_pk)
+    connection = session.get(TrackerConnection, found.connection_id) if found is not None else None
+    return found, connection
+
+
+def unprocessed(*, session: Session, received_before: datetime) -> list[int]:
+    return store.unprocessed_deliveries(session=session, received_before=received_before)

@@ -36,3 +36,28 @@ def settings(settings, github, jira):
         "jira_url": jira.url, "jira_email": jira.email, "jira_api_token": SecretStr(jira.token),
         "jira_webhook_secret": SecretStr("test-jira-secret"),
     })
+
+
+def deliver(bot, event: str, document: dict | bytes, delivery_id: str, *, secret: str | None = WEBHOOK_SECRET,
+            signature: str | None = None) -> tuple[int, dict]:
+    """POST one webhook delivery to the running app, signed as GitHub signs it (or not)."""
+    import hashlib
+    import hmac
+    import json
+    import urllib.error
+    import urllib.request
+
+    body = document if isinstance(document, bytes) else json.dumps(document).encode()
+    headers = {"Content-Type": "application/json", "X-GitHub-Event": event, "X-GitHub-Delivery": delivery_id,
+               "User-Agent": "GitHub-Hookshot/test"}
+    if signature is None and secret is not None:
+        signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    if signature is not None:
+        headers["X-Hub-Signature-256"] = signature
+    url = bot.url.replace("/slack/events", "/integrations/github")
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
