@@ -1,9 +1,11 @@
-"""`POST /integrations/github`: GitHub's webhook deliveries, verified, recorded once, then applied.
+"""`POST /integrations/github` and `POST /integrations/jira`: webhook deliveries, verified, recorded once,
+then applied.
 
-A delivery is refused with nothing stored unless its `X-Hub-Signature-256` is the HMAC-SHA256 of the raw
-body under GITHUB_WEBHOOK_SECRET (compared in constant time; 401), it names its `X-GitHub-Delivery` and
-`X-GitHub-Event` (400), and its repository is connected to a program (404). GitHub's `ping` is answered and
-not stored. Anything else is written down with one INSERT keyed by the delivery id before it is answered
+A delivery is refused with nothing stored unless its signature is the HMAC-SHA256 of the raw body under the
+tracker's secret (GitHub: `X-Hub-Signature-256` with GITHUB_WEBHOOK_SECRET; Jira: `X-Hub-Signature` with
+JIRA_WEBHOOK_SECRET; compared in constant time; 401), it names its delivery (`X-GitHub-Delivery`; Jira's
+`X-Atlassian-Webhook-Identifier`, the same on its retries) and event (400), and its repository or project
+is connected to a program (404). GitHub's `ping` is answered and not stored. Anything else is written down with one INSERT keyed by the delivery id before it is answered
 (an answer is a promise, as in bot/inbox.py): a replay of a delivery recorded before is answered 200 and
 does nothing. It is then applied after the answer, on the listener pool (bot/services/builds.py), and a
 delivery whose process died before applying it is applied by `apply_pending`, which `tpmbot serve` runs
@@ -15,8 +17,9 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from datetime import timedelta
 
 from slack_sdk import WebClient
@@ -31,6 +34,7 @@ from storage.models import Program
 log = logging.getLogger(__name__)
 
 GITHUB_PATH = "/integrations/github"
+JIRA_PATH = "/integrations/jira"
 MAX_BODY_BYTES = 25 << 20  # GitHub caps a delivery's payload at 25 MB
 BODY_DEADLINE_SECONDS = 10.0  # GitHub waits 10 s for an answer
 PENDING_AFTER = timedelta(minutes=2)  # a recorded delivery not applied by then was dropped by a dying process
@@ -46,11 +50,43 @@ def signed_by(secret: str, body: bytes, header: str) -> bool:
     return bool(secret) and bool(header) and hmac.compare_digest(signature_of(secret, body), header.strip())
 
 
-class GitHubWebhook:
-    """The WSGI endpoint; ``client`` is the Slack client the blockers' messages go out through."""
+@dataclass(frozen=True)
+class Source:
+    """How one tracker signs, names and addresses its deliveries."""
 
-    def __init__(self, deps: Deps, client: WebClient, executor: Executor) -> None:
-        self.deps, self.client, self.executor = deps, client, executor
+    tracker: str
+    secret: str  # the setting
+    signature_header: str  # as in the WSGI environ
+    delivery_header: str
+    event_of: Callable[[dict, dict], str]  # (environ, document) -> the event's name
+    target_of: Callable[[dict], str]  # document -> the repository or project it is about
+
+
+def _github_event(environ: dict, document: dict) -> str:
+    return environ.get("HTTP_X_GITHUB_EVENT", "").strip()
+
+
+def _jira_event(environ: dict, document: dict) -> str:
+    return str(document.get("webhookEvent") or "").strip()
+
+
+def _jira_project(document: dict) -> str:
+    issue = document.get("issue") or {}
+    project = ((issue.get("fields") or {}).get("project") or document.get("project") or {})
+    return str(project["key"])
+
+
+GITHUB = Source(trackers.GITHUB, "github_webhook_secret", "HTTP_X_HUB_SIGNATURE_256", "HTTP_X_GITHUB_DELIVERY",
+                _github_event, lambda document: str(document["repository"]["full_name"]))
+JIRA = Source(trackers.JIRA, "jira_webhook_secret", "HTTP_X_HUB_SIGNATURE", "HTTP_X_ATLASSIAN_WEBHOOK_IDENTIFIER",
+              _jira_event, _jira_project)
+
+
+class Webhook:
+    """The WSGI endpoint of one tracker; ``client`` is the Slack client the blockers' messages go out through."""
+
+    def __init__(self, deps: Deps, client: WebClient, executor: Executor, source: Source = GITHUB) -> None:
+        self.deps, self.client, self.executor, self.source = deps, client, executor, source
 
     def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
         status, document = self._handle(environ)
@@ -62,9 +98,10 @@ class GitHubWebhook:
     def _handle(self, environ: dict) -> tuple[int, dict]:
         if environ.get("REQUEST_METHOD") != "POST":
             return 405, {"error": "method_not_allowed"}
-        secret = self.deps.settings.secret("github_webhook_secret")
+        source = self.source
+        secret = self.deps.settings.secret(source.secret)
         if not secret:
-            return 503, {"error": "GITHUB_WEBHOOK_SECRET is not set"}
+            return 503, {"error": f"{source.secret.upper()} is not set"}
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -74,25 +111,30 @@ class GitHubWebhook:
         raw = read_body(environ, length, BODY_DEADLINE_SECONDS)
         if raw is None:
             return 408, {"error": "body_timeout"}
-        if not signed_by(secret, raw, environ.get("HTTP_X_HUB_SIGNATURE_256", "")):
+        if not signed_by(secret, raw, environ.get(source.signature_header, "")):
             return 401, {"error": "invalid_signature"}
-        delivery_id = environ.get("HTTP_X_GITHUB_DELIVERY", "").strip()
-        event = environ.get("HTTP_X_GITHUB_EVENT", "").strip()
-        if not (0 < len(delivery_id) <= 100 and 0 < len(event) <= 64):
-            return 400, {"error": "missing X-GitHub-Delivery or X-GitHub-Event"}
         try:
             body = raw.decode("utf-8")
             document = json.loads(body)
-            repo = str(document["repository"]["full_name"])
-        except (UnicodeDecodeError, ValueError, KeyError, TypeError):
-            return (200, {"ok": True, "pong": True}) if event == "ping" else (400, {"error": "no repository"})
+            if not isinstance(document, dict):
+                raise ValueError("not an object")
+        except (UnicodeDecodeError, ValueError):
+            return 400, {"error": "malformed_body"}
+        delivery_id = environ.get(source.delivery_header, "").strip()
+        event = source.event_of(environ, document)
+        if not (0 < len(delivery_id) <= 100 and 0 < len(event) <= 64):
+            return 400, {"error": "missing delivery id or event"}
+        try:
+            target = source.target_of(document)
+        except (KeyError, TypeError, AttributeError):
+            return (200, {"ok": True, "pong": True}) if event == "ping" else (400, {"error": "no repository or project"})
         with self.deps.session() as session:
-            connection = trackers.connection_to(session=session, tracker=trackers.GITHUB, target=repo)
+            connection = trackers.connection_to(session=session, tracker=source.tracker, target=target)
             if connection is None:
-                return 404, {"error": "unknown_repository"}
+                return 404, {"error": "unknown_repository" if source is GITHUB else "unknown_project"}
             if event == "ping":
                 return 200, {"ok": True, "pong": True}
-            delivery_pk = trackers.record_delivery(session=session, tracker=trackers.GITHUB, delivery_id=delivery_id,
+            delivery_pk = trackers.record_delivery(session=session, tracker=source.tracker, delivery_id=delivery_id,
                                                    event=event, connection=connection, body=body,
                                                    now=self.deps.clock.now())
         if delivery_pk is None:
@@ -127,7 +169,7 @@ class GitHubWebhook:
         """Apply the deliveries recorded but never applied (their process died); how many were."""
         with self.deps.session() as session:
             pending = trackers.unprocessed(session=session, received_before=self.deps.clock.now() - PENDING_AFTER)
-        return sum(self.apply(pk).what != "replayed" for pk in pending)
+        return sum(self.apply(pk).what != "replayed" for pk in pending)  # either endpoint's: a delivery is one row
 
     def _slack_user(self, email: str) -> str | None:
         """The Slack account with this e-mail, when there is one (scope users:read.email)."""

@@ -165,3 +165,45 @@ def test_a_delivery_recorded_but_never_applied_is_applied_by_the_sweep(bot, deps
     clock.advance(timedelta(minutes=3))
     assert bot.github.apply_pending() == 1 and bot.github.apply_pending() == 0
     assert len(blockers(deps)) == 1
+
+
+# ---- Jira --------------------------------------------------------------------------------------------
+
+def jira_issue_event(project: str = "WEB", key: str = "WEB-12") -> dict:
+    return {"timestamp": 1764838800000, "webhookEvent": "jira:issue_updated", "issue_event_type_name": "issue_generic",
+            "user": {"accountId": "5b10ac8d82e05b22cc7d4ef5", "displayName": "Dana"},
+            "issue": {"id": "10012", "key": key, "fields": {"summary": "Checkout button", "project": {
+                "id": "10001", "key": project, "name": "Web checkout"}, "status": {"name": "Done"}}},
+            "changelog": {"id": "10100", "items": [{"field": "status", "fromString": "In Progress", "toString": "Done"}]}}
+
+
+@pytest.fixture
+def jira_connected(slack, bot, jira):
+    slack.command("/tpm", "connect jira WEB", user="U0ALICE", channel="C0APOLLO")
+    bot.wait_idle()
+
+
+def test_jira_deliveries_are_verified_recorded_once_and_unknown_projects_refused(bot, deps, jira_connected):
+    from tests.scenarios.trackers_support import JIRA_WEBHOOK_SECRET
+
+    status, _ = deliver(bot, "", jira_issue_event(), "j-1", tracker="jira", secret=JIRA_WEBHOOK_SECRET)
+    assert status == 202
+    status, answer = deliver(bot, "", jira_issue_event(), "j-1", tracker="jira", secret=JIRA_WEBHOOK_SECRET)
+    assert (status, answer) == (200, {"ok": True, "duplicate": True})
+    bot.wait_idle()
+    [row] = deliveries(deps)
+    assert (row.tracker, row.delivery_id, row.event, row.processed_at is not None) == (
+        "jira", "j-1", "jira:issue_updated", True)
+    assert deliver(bot, "", jira_issue_event(), "j-2", tracker="jira", secret="wrong")[0] == 401
+    assert deliver(bot, "", jira_issue_event(), "j-3", tracker="jira", secret=None)[0] == 401
+    # Signed with GitHub's secret at Jira's door: refused too.
+    assert deliver(bot, "", jira_issue_event(), "j-4", tracker="jira")[0] == 401
+    assert deliver(bot, "", jira_issue_event(project="OPS", key="OPS-1"), "j-5", tracker="jira",
+                   secret=JIRA_WEBHOOK_SECRET) == (404, {"error": "unknown_project"})
+    assert [d.delivery_id for d in deliveries(deps)] == ["j-1"] and blockers(deps) == []
+
+
+def test_a_webhook_without_its_secret_configured_is_refused(bot, deps, connected):
+    deps.settings = deps.settings.model_copy(update={"github_webhook_secret": None})
+    status, answer = deliver(bot, "workflow_run", workflow_run_event(connected, run_id=1, conclusion="failure"), "d-1")
+    assert (status, answer) == (503, {"error": "GITHUB_WEBHOOK_SECRET is not set"}) and deliveries(deps) == []
