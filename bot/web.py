@@ -45,7 +45,7 @@ class SlackWSGI:
                  body_deadline: float = BODY_DEADLINE_SECONDS,
                  routes: dict[str, Callable[[dict, StartResponse], Iterable[bytes]]] | None = None) -> None:
         self.app = app
-        self.routes = dict(routes or {})  # other endpoints by path (`/integrations/github`: bot/integrations.py)
+        self.routes = dict(routes or {})  # other endpoints by path (`/integrations/github`: handlers/integrations.py)
         self.verifier = SignatureVerifier(signing_secret)
         self.health = health or (lambda: True)
         self.body_deadline = body_deadline

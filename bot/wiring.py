@@ -13,7 +13,7 @@ from bot.clock import Clock, SystemClock, clock_from_setting
 from bot.config import Settings
 from bot.deps import Deps
 from bot.executor import TrackingExecutor
-from bot.integrations import GITHUB_PATH, JIRA, JIRA_PATH, Webhook
+from handlers.integrations import GITHUB_PATH, JIRA, JIRA_PATH, Webhook
 from bot.slack_client import make_web_client
 from bot.web import SlackWSGI
 from storage.engine import make_engine

@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from bot.integrations import signature_of, signed_by
+from handlers.integrations import signature_of, signed_by
 from bot.services.builds import read_workflow_run
 from bot.services.errors import UserError
 from bot.services.trackers import parse_connect

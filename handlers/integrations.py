@@ -29,6 +29,7 @@ from bot.deps import Deps
 from bot.records import message
 from bot.services import builds, trackers
 from bot.web import read_body
+from handlers.records.common import follow_escalation
 from storage.models import Program
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,7 @@ class Webhook:
                 message.claim(session=session, queued=queued, now=now)
         if queued is not None:
             message.send(self.deps, self.client, outcome.item, queued)
+            follow_escalation(self.client, self.deps, outcome.item, actor=None)  # a resolved one's cards end
         return outcome
 
     def apply_pending(self) -> int:
