@@ -134,3 +134,21 @@ def workflow_run_event(repo: dict, *, run_id: int, conclusion: str | None, workf
                        "default_branch": repo["default_branch"], "html_url": repo["html_url"]},
         "sender": {"login": actor, "type": "User"},
     }
+
+
+def deliver(url: str, secret: str, event: str, document: dict, delivery_id: str) -> int:
+    """POST one webhook delivery to ``url``, signed with ``secret`` as GitHub signs it; the status answered."""
+    import hashlib
+    import hmac
+    import urllib.error
+    import urllib.request
+
+    body = json.dumps(document).encode()
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "X-GitHub-Event": event, "X-GitHub-Delivery": delivery_id,
+        "X-Hub-Signature-256": "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
