@@ -4,14 +4,21 @@ the repository or project is made after it, and the outcome is the reply."""
 
 from __future__ import annotations
 
-from bot.blocks.trackers import connected_text
+from bot.blocks.trackers import connected_text, connections_text
 from bot.services import trackers
 from handlers.commands.router import CommandCall
-from handlers.programs import program_here
+from handlers.programs import existing_program_here, program_here
 from handlers.setup_modal import ensure_lead
 
 
 def connect_command(call: CommandCall) -> None:
+    if not call.text.strip():  # `/tpm connect`: what the program is connected to (reads only)
+        call.ack()
+        program = existing_program_here(call.deps, team_id=call.team_id, channel_id=call.channel_id)
+        with call.deps.session() as session:
+            rows = trackers.connections_of(session=session, program=program)
+        call.respond(text=connections_text(program, rows), response_type="ephemeral", replace_original=False)
+        return
     request = trackers.parse_connect(call.text)
     call.ack()
     program = program_here(call.client, call.respond, call.deps, team_id=call.team_id, channel_id=call.channel_id,

@@ -156,6 +156,11 @@ def connect(*, session: Session, program: Program, request: ConnectRequest, chec
     return Connected(row, replaced, link)
 
 
+def connections_of(*, session: Session, program: Program) -> list[TrackerConnection]:
+    return [row for tracker in (GITHUB, JIRA)
+            if (row := store.connection_of(session=session, program_id=program.id, tracker=tracker)) is not None]
+
+
 def connection_to(*, session: Session, tracker: str, target: str) -> TrackerConnection | None:
     return store.connection_to(session=session, tracker=tracker, target=target.lower() if tracker == GITHUB else target)
 

@@ -89,9 +89,9 @@ def tpm_stakeholders(call: CommandCall) -> None:
     stakeholders_command(call)
 
 
-@router.sub("connect", usage="/tpm connect github <owner/repo> | jira <PROJECT-KEY> [jql: <query>]",
-            summary="leads: link the program to where its work lives (credentials from the environment); a "
-                    "failing build on the default branch then opens a blocker")
+@router.sub("connect", usage="/tpm connect [github <owner/repo> | jira <PROJECT-KEY> [jql: <query>]]",
+            summary="what the program is connected to; leads link it to where its work lives (credentials from "
+                    "the environment): a failing build on the default branch then opens a blocker")
 def tpm_connect(call: CommandCall) -> None:
     connect_command(call)
 

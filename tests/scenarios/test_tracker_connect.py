@@ -122,3 +122,22 @@ def test_jira_wrong_token_and_unknown_project(slack, bot, deps, workspace, jira)
     jira.token = "jira-test-token"
     run(slack, bot, "connect jira NOPE")
     assert "has no project NOPE" in last_ephemeral(workspace) and connections(deps) == []
+
+
+def test_connect_alone_shows_the_connections_and_binds_nothing(slack, bot, deps, workspace, github, jira):
+    from handlers.programs import no_program_text
+    from storage.models import Program
+
+    run(slack, bot, "connect", user="U0BOB")
+    assert last_ephemeral(workspace, "U0BOB").endswith(no_program_text("C0APOLLO"))
+    with deps.session() as session:
+        assert session.exec(select(Program)).all() == []
+    run(slack, bot, "setup")  # Alice binds the channel; no tracker yet
+    run(slack, bot, "connect")
+    assert "is connected to no tracker yet" in last_ephemeral(workspace)
+    run(slack, bot, "connect github acme/web")
+    run(slack, bot, "connect jira WEB jql: labels = q1")
+    run(slack, bot, "connect", user="U0BOB")  # anyone may read it
+    shown = last_ephemeral(workspace, "U0BOB")
+    assert "• GitHub: Acme/Web, default branch main — connected by <@U0ALICE>" in shown
+    assert "• Jira: WEB (JQL: labels = q1)" in shown
