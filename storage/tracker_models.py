@@ -64,4 +64,4 @@ class TrackerLink(SQLModel, table=True):
     program_id: int = Field(sa_column=Column(Integer, ForeignKey("program.id", ondelete="CASCADE"), nullable=False))
     external_key: str = Field(max_length=300)
     item_id: int = Field(sa_column=Column(Integer, ForeignKey("raid_item.id", ondelete="CASCADE"), nullable=False))
-    last_event_id: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))  # the run it last heard of
+    last_event_id: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))  # the run it last heard of (run id × 1000 + attempt)

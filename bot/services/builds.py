@@ -3,7 +3,8 @@
 A run of a workflow that completes with a failure on the repository's default branch opens one blocker
 for that workflow (`workflow:<repo>:<workflow id>`, a `TrackerLink`), or updates the one that is open;
 the next successful run resolves it. Runs older than the last one heard of for that workflow (deliveries
-out of order) change nothing. Each delivery is applied once: it is claimed in the transaction that applies
+out of order, or a body sent again under a new delivery id: the signature covers the body, not the id)
+change nothing. Each delivery is applied once: it is claimed in the transaction that applies
 it, after the connection's row is locked, so replays and concurrent deliveries cannot open a second one."""
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class WorkflowRun:
     workflow_id: int
     workflow_name: str
     run_id: int
+    attempt: int  # a re-run of the same run counts up its attempt
     branch: str
     action: str
     conclusion: str
@@ -43,6 +45,11 @@ class WorkflowRun:
     @property
     def external_key(self) -> str:
         return f"workflow:{self.repo}:{self.workflow_id}"
+
+    @property
+    def order(self) -> int:
+        """Later runs (and later attempts of a run) are greater: what a link last heard of is kept as this."""
+        return self.run_id * 1000 + self.attempt
 
     @property
     def on_default_branch(self) -> bool:
@@ -70,7 +77,7 @@ def read_workflow_run(body: str, default_branch: str) -> WorkflowRun | None:
         return WorkflowRun(
             repo=str(repo["full_name"]).lower(), default_branch=str(repo.get("default_branch") or default_branch),
             workflow_id=int(run["workflow_id"]), workflow_name=str(run.get("name") or run["workflow_id"]),
-            run_id=int(run["id"]), branch=str(run.get("head_branch") or ""), action=str(document.get("action", "")),
+            run_id=int(run["id"]), attempt=max(1, min(int(run.get("run_attempt") or 1), 999)), branch=str(run.get("head_branch") or ""), action=str(document.get("action", "")),
             conclusion=str(run.get("conclusion") or ""), html_url=str(run.get("html_url") or ""),
             actor_email=str((commit.get("author") or {}).get("email") or ""))
     except (ValueError, KeyError, TypeError, AttributeError):
@@ -93,8 +100,8 @@ def apply_workflow_run(*, session: Session, delivery_pk: int, connection_id: int
         return Outcome(None, "nothing")
     program = session.get(Program, connection.program_id)
     link = store.link_of(session=session, program_id=program.id, external_key=run.external_key)
-    if link is not None and run.run_id < link.last_event_id:
-        return Outcome(None, "nothing")  # an older run, delivered late
+    if link is not None and run.order <= link.last_event_id:
+        return Outcome(None, "nothing")  # an older run delivered late, or a run's body sent again
     item = session.get(Item, link.item_id) if link is not None else None
     live = item if item is not None and item.status == OPEN else None
     outcome = Outcome(None, "nothing")
@@ -116,5 +123,5 @@ def apply_workflow_run(*, session: Session, delivery_pk: int, connection_id: int
     if outcome.item is not None or link is not None:
         store.save_link(session=session, program_id=program.id, external_key=run.external_key,
                         item_id=outcome.item.id if outcome.item is not None else link.item_id,
-                        last_event_id=run.run_id)
+                        last_event_id=run.order)
     return outcome

@@ -148,7 +148,7 @@ def test_concurrent_deliveries_open_one_blocker_and_replays_store_once(bot, deps
     assert blocker.status == "open" and blocker.title.endswith("/actions/runs/205)")
     with deps.session() as session:
         [link] = session.exec(select(TrackerLink)).all()
-        assert (link.item_id, link.last_event_id) == (blocker.id, 205)
+        assert (link.item_id, link.last_event_id) == (blocker.id, 205_001)
 
 
 def test_a_delivery_recorded_but_never_applied_is_applied_by_the_sweep(bot, deps, connected, clock):
@@ -207,3 +207,20 @@ def test_a_webhook_without_its_secret_configured_is_refused(bot, deps, connected
     deps.settings = deps.settings.model_copy(update={"github_webhook_secret": None})
     status, answer = deliver(bot, "workflow_run", workflow_run_event(connected, run_id=1, conclusion="failure"), "d-1")
     assert (status, answer) == (503, {"error": "GITHUB_WEBHOOK_SECRET is not set"}) and deliveries(deps) == []
+
+
+def test_a_body_sent_again_under_a_new_delivery_id_changes_nothing(bot, deps, connected):
+    run(bot, connected, "d-1", 101, "failure")
+    run(bot, connected, "d-2", 102, "success")
+    run(bot, connected, "d-3", 101, "failure")  # the same signed body, replayed with another X-GitHub-Delivery
+    [blocker] = blockers(deps)
+    assert blocker.status == "resolved"
+    # A re-run of the failed run (attempt 2) is news, though: it fails again.
+    document = workflow_run_event(connected, run_id=103, conclusion="failure")
+    run(bot, connected, "d-4", 103, "failure")
+    document["workflow_run"]["run_attempt"] = 2
+    document["workflow_run"]["html_url"] += "/attempts/2"
+    deliver(bot, "workflow_run", document, "d-5")
+    bot.wait_idle()
+    assert [(b.status, b.title.endswith("/attempts/2)")) for b in blockers(deps)] == [("resolved", False),
+                                                                                     ("open", True)]
