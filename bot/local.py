@@ -106,7 +106,8 @@ class SandboxStack:
         self._runs += 1
         repo = self.github.repos[DEMO_REPO.lower()]
         document = workflow_run_event(repo, run_id=self._runs, conclusion=conclusion, name=workflow,
-                                      workflow_id=zlib.crc32(workflow.encode()) % 10_000, author_email=author_email)
+                                      workflow_id=zlib.crc32(workflow.encode()) % 10_000, author_email=author_email,
+                                      updated_at=self.clock.now().isoformat())
         status = deliver(self.server.url + GITHUB_PATH, self.bot.deps.settings.secret("github_webhook_secret"),
                          "workflow_run", document, f"sandbox-{secrets.token_hex(8)}")
         self.bot.wait_idle()

@@ -5,7 +5,9 @@ A delivery is refused with nothing stored unless its signature is the HMAC-SHA25
 tracker's secret (GitHub: `X-Hub-Signature-256` with GITHUB_WEBHOOK_SECRET; Jira: `X-Hub-Signature` with
 JIRA_WEBHOOK_SECRET; compared in constant time; 401), it names its delivery (`X-GitHub-Delivery`; Jira's
 `X-Atlassian-Webhook-Identifier`, the same on its retries) and event (400), and its repository or project
-is connected to a program (404). GitHub's `ping` is answered and not stored. Anything else is written down with one INSERT keyed by the delivery id before it is answered
+is connected to a program (404), and what it tells of is no older than STALE_AFTER (the run's
+`updated_at`, Jira's `timestamp`; 400: a signed body captured and sent again later). GitHub's `ping` is
+answered and not stored. Anything else is written down with one INSERT keyed by the delivery id before it is answered
 (an answer is a promise, as in bot/inbox.py): a replay of a delivery recorded before is answered 200 and
 does nothing. It is then applied after the answer, on the listener pool (bot/services/builds.py), and a
 delivery whose process died before applying it is applied by `apply_pending`, which `tpmbot serve` runs
@@ -20,7 +22,7 @@ import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -38,6 +40,7 @@ GITHUB_PATH = "/integrations/github"
 JIRA_PATH = "/integrations/jira"
 MAX_BODY_BYTES = 25 << 20  # GitHub caps a delivery's payload at 25 MB
 BODY_DEADLINE_SECONDS = 10.0  # GitHub waits 10 s for an answer
+STALE_AFTER = timedelta(days=3)  # GitHub redelivers deliveries of the past 3 days; older is a replay
 PENDING_AFTER = timedelta(minutes=2)  # a recorded delivery not applied by then was dropped by a dying process
 _REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
             405: "Method Not Allowed", 408: "Request Timeout", 413: "Payload Too Large", 503: "Service Unavailable"}
@@ -61,6 +64,21 @@ class Source:
     delivery_header: str
     event_of: Callable[[dict, dict], str]  # (environ, document) -> the event's name
     target_of: Callable[[dict], str]  # document -> the repository or project it is about
+    sent_at: Callable[[dict], datetime | None]  # document -> when what it tells of happened, if it says
+
+
+def _github_sent_at(document: dict) -> datetime | None:
+    run = document.get("workflow_run") if isinstance(document.get("workflow_run"), dict) else {}
+    stamp = run.get("updated_at")
+    try:
+        return datetime.fromisoformat(str(stamp).replace("Z", "+00:00")) if stamp else None
+    except ValueError:
+        return None
+
+
+def _jira_sent_at(document: dict) -> datetime | None:
+    stamp = document.get("timestamp")
+    return datetime.fromtimestamp(stamp / 1000, tz=timezone.utc) if isinstance(stamp, (int, float)) else None
 
 
 def _github_event(environ: dict, document: dict) -> str:
@@ -78,9 +96,9 @@ def _jira_project(document: dict) -> str:
 
 
 GITHUB = Source(trackers.GITHUB, "github_webhook_secret", "HTTP_X_HUB_SIGNATURE_256", "HTTP_X_GITHUB_DELIVERY",
-                _github_event, lambda document: str(document["repository"]["full_name"]))
+                _github_event, lambda document: str(document["repository"]["full_name"]), _github_sent_at)
 JIRA = Source(trackers.JIRA, "jira_webhook_secret", "HTTP_X_HUB_SIGNATURE", "HTTP_X_ATLASSIAN_WEBHOOK_IDENTIFIER",
-              _jira_event, _jira_project)
+              _jira_event, _jira_project, _jira_sent_at)
 
 
 class Webhook:
@@ -129,6 +147,9 @@ class Webhook:
             target = source.target_of(document)
         except (KeyError, TypeError, AttributeError):
             return (200, {"ok": True, "pong": True}) if event == "ping" else (400, {"error": "no repository or project"})
+        sent = source.sent_at(document)
+        if sent is not None and (sent.tzinfo is None or self.deps.clock.now() - sent > STALE_AFTER):
+            return 400, {"error": "stale"}
         with self.deps.session() as session:
             connection = trackers.connection_to(session=session, tracker=source.tracker, target=target)
             if connection is None:

@@ -114,7 +114,7 @@ class GitHubStandIn:
 
 def workflow_run_event(repo: dict, *, run_id: int, conclusion: str | None, workflow_id: int = 7,
                        name: str = "CI", branch: str | None = None, author_email: str = "",
-                       actor: str = "octocat", action: str = "completed") -> dict:
+                       actor: str = "octocat", action: str = "completed", updated_at: str | None = None) -> dict:
     """A `workflow_run` webhook payload as GitHub sends it (the fields tpmbot reads, and their neighbours)."""
     full_name, branch = repo["full_name"], branch or repo["default_branch"]
     return {
@@ -124,7 +124,7 @@ def workflow_run_event(repo: dict, *, run_id: int, conclusion: str | None, workf
             "path": f".github/workflows/{name.lower()}.yml", "run_number": run_id, "event": "push",
             "status": "completed" if action == "completed" else "in_progress", "conclusion": conclusion,
             "workflow_id": workflow_id, "html_url": f"https://github.com/{full_name}/actions/runs/{run_id}",
-            "run_attempt": 1, "triggering_actor": {"login": actor, "type": "User"}, "actor": {"login": actor},
+            "run_attempt": 1, **({"updated_at": updated_at} if updated_at else {}), "triggering_actor": {"login": actor, "type": "User"}, "actor": {"login": actor},
             "head_commit": {"id": f"{run_id:040x}", "message": "Change things",
                             "author": {"name": actor, "email": author_email},
                             "committer": {"name": actor, "email": author_email}},

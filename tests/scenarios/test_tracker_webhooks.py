@@ -170,7 +170,9 @@ def test_a_delivery_recorded_but_never_applied_is_applied_by_the_sweep(bot, deps
 # ---- Jira --------------------------------------------------------------------------------------------
 
 def jira_issue_event(project: str = "WEB", key: str = "WEB-12") -> dict:
-    return {"timestamp": 1764838800000, "webhookEvent": "jira:issue_updated", "issue_event_type_name": "issue_generic",
+    from tests.conftest import START
+
+    return {"timestamp": int(START.timestamp() * 1000), "webhookEvent": "jira:issue_updated", "issue_event_type_name": "issue_generic",
             "user": {"accountId": "5b10ac8d82e05b22cc7d4ef5", "displayName": "Dana"},
             "issue": {"id": "10012", "key": key, "fields": {"summary": "Checkout button", "project": {
                 "id": "10001", "key": project, "name": "Web checkout"}, "status": {"name": "Done"}}},
@@ -224,3 +226,19 @@ def test_a_body_sent_again_under_a_new_delivery_id_changes_nothing(bot, deps, co
     bot.wait_idle()
     assert [(b.status, b.title.endswith("/attempts/2)")) for b in blockers(deps)] == [("resolved", False),
                                                                                      ("open", True)]
+
+
+def test_a_stale_delivery_is_refused_with_nothing_stored(bot, deps, connected, clock):
+    from datetime import timedelta
+
+    old = (clock.now() - timedelta(days=4)).isoformat()
+    recent = (clock.now() - timedelta(hours=2)).isoformat().replace("+00:00", "Z")
+    status, answer = run(bot, connected, "d-1", 101, "failure", updated_at=old)
+    assert (status, answer) == (400, {"error": "stale"}) and deliveries(deps) == []
+    assert run(bot, connected, "d-2", 102, "failure", updated_at=recent)[0] == 202
+    assert len(blockers(deps)) == 1
+    stale_jira = {**jira_issue_event(), "timestamp": int((clock.now() - timedelta(days=5)).timestamp() * 1000)}
+    from tests.scenarios.trackers_support import JIRA_WEBHOOK_SECRET
+
+    assert deliver(bot, "", stale_jira, "j-1", tracker="jira", secret=JIRA_WEBHOOK_SECRET)[0] == 400
+    assert [d.delivery_id for d in deliveries(deps)] == ["d-2"]
