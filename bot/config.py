@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///./data/tpmbot.db"
+DEFAULT_GITHUB_API_URL = "https://api.github.com"
 
 
 class MissingSetting(RuntimeError):
@@ -38,10 +39,20 @@ class Settings(BaseSettings):
     # How often the scheduler ticks (60: on each minute) and drains the outbound queue.
     tpmbot_tick_seconds: float = Field(default=60.0, gt=0, le=3600)
     tpmbot_drain_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # Trackers (README "Trackers"): read when a program connects, never logged.
+    github_token: SecretStr | None = None
+    github_api_url: str = DEFAULT_GITHUB_API_URL
+    github_webhook_secret: SecretStr | None = None
+    jira_url: str | None = None
+    jira_email: str | None = None
+    jira_api_token: SecretStr | None = None
+    jira_webhook_secret: SecretStr | None = None
     # Tests only: "<ISO instant>,<unix time>,<rate>" runs the clock from that instant at that rate.
     tpmbot_test_clock: str | None = None
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "github_token",
+                     "github_webhook_secret", "jira_url", "jira_email", "jira_api_token", "jira_webhook_secret",
+                     mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -50,6 +61,11 @@ class Settings(BaseSettings):
     @classmethod
     def _api_url_ends_with_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("github_api_url")
+    @classmethod
+    def _api_url_without_slash(cls, value: str) -> str:
+        return value.strip().rstrip("/") or DEFAULT_GITHUB_API_URL
 
     @field_validator("tpmbot_default_timezone")
     @classmethod

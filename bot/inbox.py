@@ -404,6 +404,8 @@ class Inbox:
             while True:
                 try:
                     self.recover(app)
+                    for sweep in getattr(self, "sweeps", ()):  # other durable work (handlers/integrations.py)
+                        sweep()
                 except Exception:  # noqa: BLE001 - the database may be down; try again next round
                     log.exception("inbox: recovery failed; retrying in %.0f s", every)
                 self._wake.wait(every)

@@ -8,7 +8,10 @@ import errno
 import secrets
 import socket
 import threading
+import zlib
 from datetime import datetime
+
+from pydantic import SecretStr
 
 from bot.clock import OffsetClock
 from bot.config import DEFAULT_DATABASE_URL, Settings
@@ -30,6 +33,8 @@ class SandboxStack:
         self.clock = OffsetClock(start_at)
         self.with_scheduler, self.with_demo = scheduler, demo
         self.sandbox = self.bot = self.server = self.scheduler = None
+        self.github = self.jira = None  # the stand-in trackers (sandbox/github.py, sandbox/jira.py)
+        self._runs = 0
         self._advancing = threading.Lock()
 
     def start(self) -> "SandboxStack":
@@ -54,8 +59,13 @@ class SandboxStack:
             raise
         if self.fresh_database:  # only now that the port is ours: a sandbox already on it keeps its database
             self.settings, self.database = sandbox_settings(self.settings, self.sandbox.port)
+        self.github, self.jira = _start_trackers()
         local = self.settings.model_copy(update={
             "slack_bot_token": token, "slack_signing_secret": signing_secret, "slack_api_url": self.sandbox.api_url,
+            "github_token": SecretStr(self.github.token), "github_api_url": self.github.url,
+            "github_webhook_secret": SecretStr(secrets.token_hex(16)), "jira_url": self.jira.url,
+            "jira_email": self.jira.email, "jira_api_token": SecretStr(self.jira.token),
+            "jira_webhook_secret": SecretStr(secrets.token_hex(16)),
         })
         self.bot = build_bot(local, clock=self.clock)
         upgrade(self.bot.deps.engine)
@@ -64,6 +74,8 @@ class SandboxStack:
                                           clock_control=self.advance)
         if self.with_demo:
             seed_demo(driver, self.bot.wait_idle)
+            driver.slash_command("U0ALICE", "C0APOLLO", "/tpm", f"connect github {DEMO_REPO}")
+            self.bot.wait_idle()
         if self.with_scheduler:
             self.scheduler = lead_scheduler(self.bot.deps, self.bot.app.client)
         return self
@@ -85,6 +97,22 @@ class SandboxStack:
         return {"steps": len(reports), "ran": sum(len(r.ran) for r in reports),
                 "failed": sum(r.failed for r in reports)}
 
+    def build(self, conclusion: str, workflow: str = "CI", author_email: str = "dieter@sandbox.slack.test") -> int:
+        """A run of ``workflow`` on the demo repository's default branch, completed with ``conclusion``
+        (failure, success, …), delivered to the bot as GitHub would (signed); the HTTP status it answered."""
+        from handlers.integrations import GITHUB_PATH
+        from sandbox.github import deliver, workflow_run_event
+
+        self._runs += 1
+        repo = self.github.repos[DEMO_REPO.lower()]
+        document = workflow_run_event(repo, run_id=self._runs, conclusion=conclusion, name=workflow,
+                                      workflow_id=zlib.crc32(workflow.encode()) % 10_000, author_email=author_email,
+                                      updated_at=self.clock.now().isoformat())
+        status = deliver(self.server.url + GITHUB_PATH, self.bot.deps.settings.secret("github_webhook_secret"),
+                         "workflow_run", document, f"sandbox-{secrets.token_hex(8)}")
+        self.bot.wait_idle()
+        return status
+
     def stop_bot(self) -> None:
         """Take the bot off the air (the sandbox keeps running): Slack would say it did not respond."""
         if self.server is not None:
@@ -100,6 +128,24 @@ class SandboxStack:
             self.bot.deps.engine.dispose()
         if self.sandbox is not None:
             self.sandbox.stop()
+        for tracker in (self.github, self.jira):
+            if tracker is not None:
+                tracker.stop()
+
+
+DEMO_REPO, DEMO_PROJECT = "apollo/launch", "APOLLO"
+
+
+def _start_trackers():
+    """The stand-in GitHub (with the demo repository) and Jira (with the demo project), on loopback."""
+    from sandbox.github import GitHubStandIn
+    from sandbox.jira import JiraStandIn
+
+    github = GitHubStandIn(token="ghp-sandbox-" + secrets.token_hex(8)).start()
+    github.add_repo(DEMO_REPO, default_branch="main")
+    jira = JiraStandIn(token="jira-sandbox-" + secrets.token_hex(8)).start()
+    jira.add_project(DEMO_PROJECT, "Apollo launch")
+    return github, jira
 
 
 SANDBOX_PORT = 3000
@@ -168,6 +214,8 @@ def run_sandbox(settings: Settings, *, host: str = "127.0.0.1", port: int | None
     print(f"tpmbot sandbox workspace: open {stack.url} in your browser", flush=True)
     print(f"  Slack Web API (sandbox): {stack.sandbox.api_url}", flush=True)
     print(f"  bot endpoint:            {stack.bot_url}", flush=True)
+    print(f"  GitHub (stand-in):       {stack.github.url} ({DEMO_REPO}, connected to #program-apollo)", flush=True)
+    print(f"  Jira (stand-in):         {stack.jira.url} (project {DEMO_PROJECT})", flush=True)
     print(f"  {stack.database}", flush=True)
     print("  Press Ctrl-C to stop.", flush=True)
     if ready is not None:

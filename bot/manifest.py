@@ -13,6 +13,7 @@ BOT_SCOPES = [  # no app_mentions:read: no listener takes app_mention events
     "channels:history", "channels:read", "chat:write", "chat:write.public", "commands",
     "files:read", "files:write",  # the roadmap picture: uploaded (files.getUploadURLExternal …) and checked (files.info)
     "groups:history", "groups:read", "im:history", "im:read", "im:write", "reactions:write", "users:read",
+    "users:read.email",  # a failing build's blocker is owned by whoever triggered it (users.lookupByEmail)
 ]
 
 

@@ -42,8 +42,10 @@ StartResponse = Callable[..., object]
 
 class SlackWSGI:
     def __init__(self, app: App, signing_secret: str, health: Callable[[], bool] | None = None,
-                 body_deadline: float = BODY_DEADLINE_SECONDS) -> None:
+                 body_deadline: float = BODY_DEADLINE_SECONDS,
+                 routes: dict[str, Callable[[dict, StartResponse], Iterable[bytes]]] | None = None) -> None:
         self.app = app
+        self.routes = dict(routes or {})  # other endpoints by path (`/integrations/github`: handlers/integrations.py)
         self.verifier = SignatureVerifier(signing_secret)
         self.health = health or (lambda: True)
         self.body_deadline = body_deadline
@@ -54,6 +56,8 @@ class SlackWSGI:
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             ok = self.health()
             return _reply(start_response, 200 if ok else 503, {"ok": ok})
+        if path in self.routes:
+            return self.routes[path](environ, start_response)
         if path != EVENTS_PATH:
             return _reply(start_response, 404, {"error": "not_found"})
         if method != "POST":

@@ -13,6 +13,7 @@ from bot.clock import Clock, SystemClock, clock_from_setting
 from bot.config import Settings
 from bot.deps import Deps
 from bot.executor import TrackingExecutor
+from handlers.integrations import GITHUB_PATH, JIRA, JIRA_PATH, Webhook
 from bot.slack_client import make_web_client
 from bot.web import SlackWSGI
 from storage.engine import make_engine
@@ -24,6 +25,7 @@ class Bot:
     app: App
     wsgi: SlackWSGI | None  # HTTP mode only; Socket Mode needs no endpoint
     executor: TrackingExecutor
+    github: Webhook | None = None  # POST /integrations/github (HTTP mode)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait for the work listeners do after ack() (replies, modals, posts) to finish."""
@@ -52,5 +54,8 @@ def build_bot(settings: Settings, *, deps: Deps | None = None, clock: Clock | No
         except Exception:  # noqa: BLE001 - any database failure means unhealthy
             return False
 
-    wsgi = None if socket_mode else SlackWSGI(app, settings.secret("slack_signing_secret"), health=healthy)
-    return Bot(deps, app, wsgi, executor)
+    github, jira = Webhook(deps, app.client, executor), Webhook(deps, app.client, executor, JIRA)
+    app.inbox.sweeps = [github.apply_pending]  # deliveries recorded but never applied (either tracker's)
+    wsgi = None if socket_mode else SlackWSGI(app, settings.secret("slack_signing_secret"), health=healthy,
+                                              routes={GITHUB_PATH: github, JIRA_PATH: jira})
+    return Bot(deps, app, wsgi, executor, github)

@@ -173,3 +173,4 @@ import storage.file_models  # noqa: E402,F401  (registers the uploaded-file tabl
 import storage.charter_models  # noqa: E402,F401  (registers the charter table)
 import storage.channel_models  # noqa: E402,F401  (registers the channel facts table)
 import storage.dependency_models  # noqa: E402,F401  (registers the dependency party table)
+import storage.tracker_models  # noqa: E402,F401  (registers the tracker tables)

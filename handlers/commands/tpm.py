@@ -21,6 +21,7 @@ from handlers.portfolio import unchecked_note, visible_portfolio
 from handlers.programs import NoProgramHere, existing_program_here, program_here
 from handlers.setup_modal import ensure_lead, open_setup_modal
 from handlers.stakeholders import stakeholders_command
+from handlers.trackers import connect_command
 from storage.escalations import live as live_escalations
 from storage.models import Program
 
@@ -87,6 +88,13 @@ def tpm_charter(call: CommandCall) -> None:
                     "communication plan (which output goes where, how often); leads edit")
 def tpm_stakeholders(call: CommandCall) -> None:
     stakeholders_command(call)
+
+
+@router.sub("connect", usage="/tpm connect [github <owner/repo> | jira <PROJECT-KEY> [jql: <query>]]",
+            summary="what the program is connected to; leads link it to where its work lives (credentials from "
+                    "the environment): a failing build on the default branch then opens a blocker")
+def tpm_connect(call: CommandCall) -> None:
+    connect_command(call)
 
 
 @router.sub("archive", usage="/tpm archive",
