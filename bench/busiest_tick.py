@@ -385,11 +385,11 @@ def with_dependencies(args) -> int:
         added = add_dependencies(urls[label], args.programs, args.dependencies)
         for url in urls.values():
             warm(url)
-        built = f"built in {time.perf_counter() - began:.0f} s ({args.days} days of history, {added} dependencies)"
+        built = f"built in {time.perf_counter() - began:.0f} s ({args.days} days of history"
         results = {}
         for name, url in urls.items():
             results[name] = measure(url)
-            _print(name, built, results[name], args.programs)
+            _print(name, f"{built}, {added if name == label else 0} dependencies)", results[name], args.programs)
     full, base = results[label], results.get("baseline, no dependencies")
     if base:
         print(f"ratio to the baseline without dependencies: time {full['wall'] / base['wall']:.2f}x, statements "
