@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session
 
 from bot.blocks.records import record_message
-from bot.blocks.text import mrkdwn, slack_date
+from bot.blocks.text import deadline, mrkdwn
 from bot.deps import Deps
 from bot.records.registry import KINDS, spec_of
 from bot.services.timezones import zone
@@ -76,7 +76,7 @@ def reminded(item: Item) -> list[str]:
 def queue_reminder(session: Session, program: Program, item: Item, what: str, tz: str, now: datetime,
                    occurrence_id: int) -> None:
     spec = spec_of(item)
-    when = slack_date(item.due_at, tz)
+    when = deadline(item.due_at, tz, (item.details or {}).get("days"))
     if what == "morning":
         intro = f":alarm_clock: {spec.label} *{item.key}* is due today ({when})."
     else:

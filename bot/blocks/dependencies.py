@@ -30,13 +30,13 @@ MAX_LIST = 40
 
 
 def _dates(item: Item, tz: str) -> list[str]:
-    lines = []
+    lines, days = [], (item.details or {}).get("days")
     if requested := instant(item, "requested"):
-        lines.append(f"*Needed by*\n{deadline(requested, tz)}")
+        lines.append(f"*Needed by*\n{deadline(requested, tz, days)}")
     if committed := instant(item, "committed"):
-        lines.append(f"*Committed for*\n{deadline(committed, tz)}")
+        lines.append(f"*Committed for*\n{deadline(committed, tz, days)}")
     if state_of(item) == State.COUNTERED and (proposed := instant(item, "proposed")):
-        lines.append(f"*Proposed instead*\n{deadline(proposed, tz)}")
+        lines.append(f"*Proposed instead*\n{deadline(proposed, tz, days)}")
     return lines
 
 
@@ -119,7 +119,8 @@ def dependency_line(item: Item, program: Program, tz: str, incoming: bool) -> st
     at = instant(item, "committed") or instant(item, "requested") or item.due_at
     who = f"asked by {mrkdwn(program.name, 80)} (<@{item.reporter_id}>)" if incoming else f"from {asked_of_text(item)}"
     return (f"{STATE_ICON[state]} *{item.key}* {mrkdwn(item.title, 200)} — {who}, {state.value}, "
-            f"{'committed for' if instant(item, 'committed') else 'needed by'} {deadline(at, tz)}")
+            f"{'committed for' if instant(item, 'committed') else 'needed by'} "
+            f"{deadline(at, tz, (item.details or {}).get('days'))}")
 
 
 def dependency_list(incoming: list[tuple[Item, Program]], outgoing: list[tuple[Item, Program]], tz: str,

@@ -36,7 +36,7 @@ def fact_value(item: Item, value: str, tz: str) -> str:
     how, _, attr = value.partition(":")
     if how == "date" and attr:
         at = getattr(item, attr)
-        return deadline(at, tz) if at else "none"
+        return deadline(at, tz, (item.details or {}).get("days")) if at else "none"
     if how == "text" and attr:
         raw = (item.details or {}).get(attr.split(".", 1)[1], "") if attr.startswith("details.") else getattr(item, attr)
         return mrkdwn(str(raw or ""), 1800)

@@ -88,13 +88,19 @@ def channel(channel_id: str) -> str:
     return f"<#{channel_id}>"
 
 
-def deadline(at, tz: str) -> str:
-    """A due date. A date typed without a time is stored as the end of that day in the author's zone
-    (23:59:59); shown as `<!date^…>` it would read as the next day to everyone east of them ("by Dec 10"
-    from Los Angeles is Dec 11 in London). So when ``at`` is the end of a day in ``tz`` it is written as that
-    calendar day, the day the author meant, for every reader; any other instant as ``slack_date``."""
+def deadline(at, tz: str, days: dict | None = None) -> str:
+    """A due date. A date typed without a time is stored as an instant of that day in the author's zone (the
+    working day's end, 17:00, or 23:59:59); shown as `<!date^…>` it would read as the next day to everyone far
+    enough east of them ("by Dec 10" from Los Angeles is Dec 11 in London). So it is written as that calendar
+    day, the day the author meant, for every reader: when ``days`` (the record's ``details.days``, instant ->
+    the day typed) names ``at``, or ``at`` is the end of a day in ``tz``. Any other instant as ``slack_date``."""
+    from datetime import date
+
     from bot.services.timezones import zone
 
+    if days and (typed := days.get(at.isoformat())):
+        day = date.fromisoformat(typed)
+        return f"{day:%a} {day.day} {day:%b %Y}"
     local = at.astimezone(zone(tz))
     if (local.hour, local.minute, local.second) == (23, 59, 59):
         return f"{local:%a} {local.day} {local:%b %Y}"

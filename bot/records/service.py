@@ -13,6 +13,7 @@ from sqlmodel import Session
 from bot.records.permissions import ensure_may_change
 from bot.records.registry import spec_of
 from bot.records.spec import OPEN, Draft, KindSpec
+from bot.services.dates import When
 from bot.services.errors import UserError
 from storage import raid as store
 from storage.models import Program
@@ -25,6 +26,20 @@ def _plain(value: Any) -> Any:
 
 def snapshot(spec: KindSpec, item: Item) -> dict:
     return {f.name: _plain(f.get(item)) for f in spec.fields}
+
+
+DAYS_KEPT = 8
+
+
+def remember_day(item: Item, when: When | None) -> None:
+    """A date typed without a time (`fri`, `dec 10`, a date picker) is kept as the day it named, by the instant
+    it was stored as, in ``details.days``: every reader is then shown that day, not the instant in their own
+    zone (which east of the author is the next day). A value changed later is another instant, so the day
+    of an old one never speaks for it."""
+    if when is None or when.has_time:
+        return
+    days = {**((item.details or {}).get("days") or {}), when.at.isoformat(): when.local.date().isoformat()}
+    item.details = {**(item.details or {}), "days": dict(list(days.items())[-DAYS_KEPT:])}
 
 
 def create(*, session: Session, program: Program, spec: KindSpec, draft: Draft, author_id: str, now: datetime,
@@ -45,6 +60,7 @@ def create(*, session: Session, program: Program, spec: KindSpec, draft: Draft, 
     extra = {k: v for k, v in draft.values.items() if k not in {f.name for f in spec.fields}}
     item.details = {**(item.details or {}), **{k: v for k, v in extra.items() if v not in (None, "", [])},
                     **(details or {})}
+    remember_day(item, draft.when)
     if item.status != OPEN:
         item.closed_at, item.closed_by = now, author_id
     session.add(item)
@@ -137,8 +153,9 @@ def snooze(*, session: Session, program: Program, item: Item, actor: str, now: d
 
 
 def edit(*, session: Session, program: Program, item: Item, actor: str, now: datetime,
-         values: dict[str, Any]) -> Item:
-    """Apply changed fields, by field name (`title`, `owner`, `due`, `probability`, …)."""
+         values: dict[str, Any], when: When | None = None) -> Item:
+    """Apply changed fields, by field name (`title`, `owner`, `due`, `probability`, …); ``when``: the date
+    as typed, when one was."""
     spec = spec_of(item)
     ensure_may_change(item, program, actor)
     changes = {}
@@ -151,6 +168,8 @@ def edit(*, session: Session, program: Program, item: Item, actor: str, now: dat
         if old != new:
             changes[field.name] = [_plain(old), _plain(new)]
             field.set(item, new)
+    if changes:
+        remember_day(item, when)
     return change(session, item, actor, "edited", changes, now) if changes else item
 
 

@@ -206,6 +206,7 @@ def counter(*, session: Session, program: Program, item: Item, actor: str, now: 
     return _step(session, program, item, actor, now, "countered",
                  {"proposed": proposed.isoformat(), **({"note": note} if note else {})}, inbox_id,
                  state=State.COUNTERED.value, proposed=proposed.isoformat(), proposed_note=note,
+                 days={**((item.details or {}).get("days") or {}), proposed.isoformat(): day.isoformat()},
                  waiting_since=now.isoformat(), answered=True)
 
 

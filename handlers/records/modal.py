@@ -84,7 +84,7 @@ def on_record_submitted(ack: Ack, body: dict, view: dict, client: WebClient, con
         values = {"title": draft.title, "owner": draft.owner_id, **draft.values}
         before = item.owner_id
         item, posted = change_and_sync(client, deps, item.id, program, lambda s, stored, now: service.edit(
-            session=s, program=program, item=stored, actor=user_id, now=now, values=values),
+            session=s, program=program, item=stored, actor=user_id, now=now, values=values, when=draft.when),
             actor=user_id, new_owner=bool(draft.owner_id and draft.owner_id != before))
         _tell(client, program.channel_id, user_id, changed_reply(item, "is saved") + delivery_note(posted, program))
         return

@@ -50,6 +50,17 @@ def test_one_line_blocker_is_stored_posted_and_confirmed(slack, bot, deps, works
         assert event.action == "created" and event.actor_id == "U0ALICE"
 
 
+def test_a_day_typed_without_a_time_is_shown_as_that_day_to_every_reader(slack, bot, deps, sandbox):
+    # Friday 17:00 in Los Angeles is Saturday 01:00 in UTC: `<!date^…>` would show Saturday east of Alice.
+    command(slack, bot, "waiting on API keys due friday")
+    command(slack, bot, "prod deploy freeze due friday 3pm")
+    first, second = (c.args for c in sandbox.calls_to("chat.postMessage") if c.args["channel"] == "C0APOLLO")
+    assert "*Due*\\nFri 4 Dec 2026" in json.dumps(first["blocks"])
+    assert "<!date^" not in json.dumps(first["blocks"])
+    [timed] = [item for item in items(deps) if item.number == 2]
+    assert f"*Due*\\n<!date^{int(timed.due_at.timestamp())}^" in json.dumps(second["blocks"])  # a time: each reader's own
+
+
 @pytest.mark.parametrize("text,problem", [
     ("deploy blocked sev:urgent", "`sev:urgent` isn't a severity"),
     ("deploy blocked due someday", "couldn't read “someday” as a date"),

@@ -100,6 +100,8 @@ def test_request_counter_accept_counter_deliver_on_both_sides(slack, bot, deps, 
     card = card_of(sandbox, workspace, "U0CAROL")
     assert "Accept" in json.dumps(card[0]["blocks"]) and "Propose another date" in json.dumps(card[0]["blocks"])
     assert "on-call" not in json.dumps(card[0]["blocks"])  # the requester's other records stay theirs
+    # "by dec 10" from Los Angeles is 01:00 on Dec 11 in UTC: every reader is shown the day Alice typed.
+    assert "*Needed by*\\nThu 10 Dec 2026" in json.dumps(card[0]["blocks"])
 
     # Payments proposes another date; its lead sees it listed as incoming, Apollo's as outgoing.
     press(slack, bot, workspace, "dependency.card.counter", dep, "U0CAROL", card)
@@ -109,6 +111,7 @@ def test_request_counter_accept_counter_deliver_on_both_sides(slack, bot, deps, 
     [dep] = deps_of(deps)
     assert dep.details["state"] == "countered" and dep.details["proposed"].startswith("2026-12-1")
     assert "Proposed instead" in shown(workspace, APOLLO, dep.message_ts)
+    assert "Mon 14 Dec 2026" in shown(workspace, APOLLO, dep.message_ts)  # the day Carol picked, for every reader
     assert "Waiting for" in shown(workspace, card[1], card[0]["ts"])
     cmd(slack, bot, "list in", user="U0CAROL", channel=PAY)
     assert "D-1" in json.dumps(workspace.ephemerals(user="U0CAROL")[-1]["blocks"])

@@ -104,17 +104,17 @@ def asked_of_text(item) -> str:
 
 
 def _facts(item, tz) -> list[tuple[str, str]]:
-    from bot.blocks.text import slack_date
+    from bot.blocks.text import deadline
 
     details = item.details or {}
     state = state_of(item)
     facts = [("Asked of", asked_of_text(item)), ("State", f"{STATE_ICON[state]} {state.value}")]
     if requested := instant(item, "requested"):
-        facts.append(("Needed by", slack_date(requested, tz)))
+        facts.append(("Needed by", deadline(requested, tz, details.get("days"))))
     if committed := instant(item, "committed"):
-        facts.append(("Committed for", slack_date(committed, tz)))
+        facts.append(("Committed for", deadline(committed, tz, details.get("days"))))
     if state == State.COUNTERED and (proposed := instant(item, "proposed")):
-        facts.append(("Proposed instead", slack_date(proposed, tz)))
+        facts.append(("Proposed instead", deadline(proposed, tz, details.get("days"))))
     if details.get("milestone"):
         facts.append(("For", details["milestone"]))
     return facts
