@@ -53,7 +53,7 @@ def test_blocker_from_the_composer_then_resolve_edits_the_message(page, shot):
     modal.locator("input[type=date]").fill("2026-12-04")
     modal.locator(".modal-foot .btn-primary").click()
     expect(modal).to_have_count(0)
-    expect(posted.locator(".bk-field", has_text="Due")).to_contain_text("Dec 4, 2026")  # a <!date^…> in the viewer's zone
+    expect(posted.locator(".bk-field", has_text="Due")).to_contain_text("Fri 4 Dec 2026")  # the day picked, for every reader
     posted.locator("[data-action-id='raid.message.resolve']").click()
     expect(posted).to_contain_text("Resolved")
     expect(posted).to_contain_text("(edited)")
