@@ -128,6 +128,8 @@ def reopen(*, session: Session, program: Program, item: Item, actor: str, now: d
                         spec.example)
     before = item.status
     item.status, item.closed_at, item.closed_by, item.close_note = OPEN, None, None, ""
+    if spec.reopened is not None:
+        spec.reopened(item, now)
     return change(session, item, actor, "reopened", {"status": [before, OPEN]}, now)
 
 

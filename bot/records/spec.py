@@ -93,6 +93,7 @@ class KindSpec:
     list_order: Callable[[Any], Any] | None = None  # default: oldest first
     snoozable: bool = True
     reopenable: bool = True  # False: once closed it stays closed (a decided change request)
+    reopened: Callable[[Any, datetime], None] | None = None  # what a kind resets of its own when reopened
     owner_required: bool = False
     owner_label: str = "Owner"
     modal_status: str = OPEN  # what its modal creates (a decision: decided)

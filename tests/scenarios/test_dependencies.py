@@ -248,6 +248,29 @@ def test_unanswered_for_two_working_days_escalates_and_the_provider_is_told(slac
     assert len(told) == 1 and "D-1" in told[0].args["text"]
 
 
+def test_reopened_it_is_asked_anew_and_waits_two_working_days_from_then(slack, bot, deps, workspace, sandbox, clock):
+    two_programs(slack, bot, workspace)
+    cmd(slack, bot, f"keys from <#{PAY}> by dec 15")
+    clock.set(datetime(2026, 12, 4, 18, 0, tzinfo=timezone.utc))  # Friday: three working days unanswered
+    cmd(slack, bot, "cancel D-1")
+    cmd(slack, bot, "reopen D-1")
+    [dep] = deps_of(deps)
+    assert (dep.status, dep.details["state"]) == ("open", "requested")
+    assert dep.details["waiting_since"].startswith("2026-12-04T18:00")
+
+    def escalated():
+        with deps.session() as session:
+            return session.exec(select(OutboundMessage).where(
+                OutboundMessage.idempotency_key.like("escalation:%"))).all()
+
+    tick(deps, bot, clock, datetime(2026, 12, 4, 18, 30, tzinfo=timezone.utc))
+    tick(deps, bot, clock, datetime(2026, 12, 7, 19, 0, tzinfo=timezone.utc))  # Monday: one working day since
+    assert escalated() == []
+    tick(deps, bot, clock, datetime(2026, 12, 8, 19, 0, tzinfo=timezone.utc))  # Tuesday: two
+    tick(deps, bot, clock, datetime(2026, 12, 8, 19, 30, tzinfo=timezone.utc))
+    assert escalated() and "unanswered" in json.dumps(escalated()[0].payload)
+
+
 def test_a_date_after_the_milestone_s_forecast_puts_it_at_risk_and_tells_its_owner(slack, bot, deps, workspace,
                                                                                  sandbox):
     two_programs(slack, bot, workspace)

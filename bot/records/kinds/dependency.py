@@ -151,6 +151,18 @@ def _concerns_milestone(item, program, now) -> str | None:
     return f"{verb} {day:%a} {day.day} {day:%b}, after the milestone's forecast"
 
 
+def _reopened(item, now) -> None:
+    """Open again: a commitment made still holds (accepted, its date kept); otherwise it is asked anew,
+    and its two working days to an answer count from now, not from the first time it was asked."""
+    details = dict(item.details or {})
+    if details.get("committed"):
+        details["state"] = State.ACCEPTED.value
+    else:
+        details.update(state=State.REQUESTED.value, waiting_since=now.isoformat(), proposed=None)
+    details["step"] = int(details.get("step") or 0) + 1
+    item.details = details
+
+
 def _unanswered(item, program, now) -> str | None:
     from bot.services.dependencies import working_days_waiting
 
@@ -200,6 +212,7 @@ SPEC = KindSpec(
     milestone_concern=_concerns_milestone,
     escalation_rules=(("dependency_overdue", _past_commitment), ("dependency_unanswered", _unanswered)),
     slash="/dep",
+    reopened=_reopened,
     after_create=(lambda **kw: _services().record_party(**kw), lambda **kw: _services().link_milestone(**kw)),
     mirrors=lambda **kw: __import__("bot.records.dependency_messages", fromlist=["queue_cards"]).queue_cards(**kw),
 )
